@@ -1,0 +1,140 @@
+import { readFileSync } from "node:fs";
+import { DEFAULT_MODEL, getModelSpec } from "@cutout/models";
+import { CutoutError, isCutoutError } from "../errors.js";
+import { type RemoveOptions, type ResolvedOptions, resolveOptions } from "../options.js";
+import { type CutoutResult, Remover } from "../node/remover.js";
+import { writeFileAtomic } from "../node/write-atomic.js";
+import { type CliArgs, USAGE, UsageError, parseCliArgs } from "./args.js";
+import { type Job, planJobs } from "./plan.js";
+import { ProgressBar, formatBytes } from "./progress.js";
+
+const EXIT_OK = 0;
+const EXIT_SOME_FAILED = 1;
+const EXIT_USAGE = 2;
+
+export async function main(argv: string[]): Promise<number> {
+  let args: CliArgs;
+  let options: ResolvedOptions;
+  let perImage: RemoveOptions;
+  let jobs: Job[];
+  try {
+    args = parseCliArgs(argv);
+    if (args.help) return print(process.stdout, USAGE);
+    if (args.version) return print(process.stdout, version());
+    if (args.inputs.length === 0) {
+      if (process.stdin.isTTY) throw new UsageError("no input given");
+      args.inputs = ["-"];
+    }
+    perImage = { format: args.format as RemoveOptions["format"], bgColor: args.bgColor, maxPixels: args.maxPixels };
+    options = resolveOptions(perImage);
+    getModelSpec(args.model ?? DEFAULT_MODEL);
+    jobs = await planJobs(args.inputs, args.output, options.format, args.recursive);
+    if (jobs.some((j) => j.output === "-") && process.stdout.isTTY) {
+      throw new UsageError("refusing to write image data to a terminal; redirect stdout or pass -o");
+    }
+    if (args.json && jobs.some((j) => j.output === "-")) throw new UsageError("--json needs -o when the image goes to stdout");
+  } catch (error) {
+    const e = error as { code?: string; message?: string };
+    if (error instanceof UsageError || e.code === "validation_error") {
+      process.stderr.write(`cutout: ${e.message}\n\nRun 'cutout --help' for usage.\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+  return run(args, perImage, jobs);
+}
+
+async function run(args: CliArgs, options: RemoveOptions, jobs: Job[]): Promise<number> {
+  const bar = ProgressBar.for(process.stderr, args.quiet);
+  const remover = new Remover({
+    model: args.model,
+    modelPath: args.modelPath,
+    threads: args.threads,
+    onModelProgress: (p) => bar.update(`Downloading model`, p.received, p.total, formatBytes(p.received)),
+  });
+  let interrupted = false;
+  const onSignal = () => {
+    // Finish the image in hand (its write is atomic) and stop; a second Ctrl-C kills at once.
+    interrupted = true;
+    process.removeListener("SIGINT", onSignal);
+  };
+  process.on("SIGINT", onSignal);
+
+  let failed = 0;
+  let done = 0;
+  for (const job of jobs) {
+    if (interrupted) break;
+    bar.update("Removing backgrounds", done, jobs.length, `${done}/${jobs.length} ${job.input}`);
+    try {
+      if (job.error) throw new CutoutError("input_unreadable", job.error);
+      const input = job.input === "-" ? process.stdin : job.input;
+      const result = await remover.remove(input, options);
+      if (job.output === "-") await writeStdout(result.data);
+      else await writeFileAtomic(job.output, result.data);
+      bar.clear();
+      report(args, job, result);
+    } catch (error) {
+      failed++;
+      bar.clear();
+      reportFailure(args, job, error);
+      if (isCutoutError(error) && error.code === "model_unavailable") {
+        // Without a model nothing else can succeed either; say so once.
+        failed += jobs.length - done - 1;
+        break;
+      }
+    }
+    done++;
+  }
+  bar.clear();
+  process.removeListener("SIGINT", onSignal);
+  await remover.close();
+  if (interrupted) {
+    process.stderr.write(`cutout: interrupted; ${done} of ${jobs.length} done. Run again to finish the rest.\n`);
+    return 130;
+  }
+  return failed > 0 ? EXIT_SOME_FAILED : EXIT_OK;
+}
+
+function report(args: CliArgs, job: Job, result: CutoutResult): void {
+  if (args.json) {
+    const { data, alpha, ...meta } = result;
+    process.stdout.write(`${JSON.stringify({ input: job.input, output: job.output, bytes: data.length, ...meta })}\n`);
+  }
+  for (const warning of result.warnings) process.stderr.write(`cutout: ${job.input}: warning: ${warning}\n`);
+  if (!args.quiet && job.output !== "-") {
+    const seconds = (result.timings.total / 1000).toFixed(1);
+    process.stderr.write(`${job.input} -> ${job.output} (${result.width}x${result.height}, ${formatBytes(result.data.length)}, ${seconds} s)\n`);
+  }
+}
+
+function reportFailure(args: CliArgs, job: Job, error: unknown): void {
+  const coded = isCutoutError(error)
+    ? error
+    : new CutoutError("invalid_image", `unexpected failure: ${(error as Error)?.message ?? String(error)}`);
+  process.stderr.write(`cutout: ${job.input}: ${coded.code}: ${coded.message}\n`);
+  if (args.json) process.stdout.write(`${JSON.stringify({ input: job.input, output: job.output, error: coded.toJSON() })}\n`);
+}
+
+function writeStdout(data: Uint8Array): Promise<void> {
+  return new Promise((resolve, reject) => process.stdout.write(data, (error) => (error ? reject(error) : resolve())));
+}
+
+function print(stream: NodeJS.WriteStream, text: string): number {
+  stream.write(`${text}\n`);
+  return EXIT_OK;
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    process.stderr.write(`cutout: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
+    process.exitCode = EXIT_SOME_FAILED;
+  },
+);

@@ -1,0 +1,116 @@
+import { readdir, stat } from "node:fs/promises";
+import { basename, dirname, extname, join, relative, resolve, sep } from "node:path";
+import { glob, isDynamicPattern } from "tinyglobby";
+import type { OutputFormat } from "../options.js";
+
+/** File types the decoder reads; folder and glob inputs are filtered to these. */
+const IMAGE_EXTENSIONS = new Set([".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".avif", ".heic", ".heif"]);
+
+export interface Job {
+  /** A file path, or "-" for standard input. */
+  input: string;
+  /** A file path, or "-" for standard output. */
+  output: string;
+  /** Set when the job cannot run at all (missing input, would overwrite an input). */
+  error?: string;
+}
+
+export function outputSuffix(format: OutputFormat): string {
+  switch (format) {
+    case "mask":
+      return ".mask.png";
+    case "jpg":
+      return ".cutout.jpg";
+    default:
+      return `.cutout.${format}`;
+  }
+}
+
+/** True for files this tool wrote, so re-running on a folder does not cut out its own cutouts. */
+function isOwnOutput(path: string): boolean {
+  return /\.(cutout|mask)\.[a-z]+$/i.test(path);
+}
+
+function isImage(path: string): boolean {
+  return IMAGE_EXTENSIONS.has(extname(path).toLowerCase()) && !isOwnOutput(path);
+}
+
+/**
+ * Expands the command line's inputs (files, folders, globs, "-") into jobs
+ * with their output paths. Never plans a write over an input.
+ */
+export async function planJobs(inputs: string[], output: string | undefined, format: OutputFormat, recursive: boolean): Promise<Job[]> {
+  const found: { path: string; root?: string; error?: string }[] = [];
+  for (const input of inputs) {
+    if (input === "-") {
+      found.push({ path: "-" });
+      continue;
+    }
+    const info = await stat(input).catch(() => undefined);
+    if (info?.isDirectory()) {
+      for (const path of await listFolder(input, recursive)) found.push({ path, root: input });
+    } else if (info?.isFile()) {
+      found.push({ path: input });
+    } else if (isDynamicPattern(input)) {
+      const matches = (await glob(input, { onlyFiles: true, expandDirectories: false })).sort();
+      if (matches.length === 0) found.push({ path: input, error: "no files match this pattern" });
+      for (const path of matches) if (!isOwnOutput(path)) found.push({ path });
+    } else {
+      found.push({ path: input, error: "no such file or folder" });
+    }
+  }
+
+  const unique = dedupe(found);
+  const single = unique.length === 1;
+  const toFolder = output !== undefined && output !== "-" && (!single || (await isFolderTarget(output)));
+  const inputPaths = new Set(unique.filter((f) => f.path !== "-").map((f) => resolve(f.path)));
+  const claimed = new Map<string, string>();
+
+  return unique.map(({ path, root, error }): Job => {
+    const target = outputPath(path, root, output, toFolder, format);
+    if (error) return { input: path, output: target, error };
+    if (target !== "-") {
+      const absolute = resolve(target);
+      if (inputPaths.has(absolute)) return { input: path, output: target, error: `refusing to overwrite the input file ${target}` };
+      const other = claimed.get(absolute);
+      if (other) return { input: path, output: target, error: `its output ${target} would overwrite the output of ${other}` };
+      claimed.set(absolute, path);
+    }
+    return { input: path, output: target };
+  });
+}
+
+function outputPath(path: string, root: string | undefined, output: string | undefined, toFolder: boolean, format: OutputFormat): string {
+  const suffix = outputSuffix(format);
+  if (path === "-") return output === undefined ? "-" : toFolder ? join(output, `stdin${suffix}`) : output;
+  const stem = basename(path, extname(path)) + suffix;
+  if (output === undefined) return join(dirname(path), stem);
+  if (!toFolder) return output;
+  // Folder inputs keep their tree under the output folder; single files land at its top.
+  const sub = root === undefined ? "" : dirname(relative(root, path));
+  return join(output, sub === "." ? "" : sub, stem);
+}
+
+async function isFolderTarget(output: string): Promise<boolean> {
+  if (output.endsWith("/") || output.endsWith(sep)) return true;
+  const info = await stat(output).catch(() => undefined);
+  return info?.isDirectory() ?? false;
+}
+
+async function listFolder(folder: string, recursive: boolean): Promise<string[]> {
+  const entries = await readdir(folder, { withFileTypes: true, recursive });
+  return entries
+    .filter((e) => e.isFile() && isImage(e.name))
+    .map((e) => join((e as { parentPath?: string; path?: string }).parentPath ?? (e as { path?: string }).path ?? folder, e.name))
+    .sort();
+}
+
+function dedupe<T extends { path: string }>(items: T[]): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const key = item.path === "-" ? "-" : resolve(item.path);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

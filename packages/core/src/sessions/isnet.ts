@@ -1,0 +1,87 @@
+import type { InferenceSession } from "onnxruntime-common";
+import { CutoutError } from "../errors.js";
+import type { Plane } from "../image.js";
+import type { Normalization } from "../matte/preprocess.js";
+import type { MatteSession, OrtRuntime, SessionSettings } from "./session.js";
+
+/**
+ * ISNet (Qin et al., "Highly Accurate Dichotomous Image Segmentation", 2022).
+ * The graph has six side outputs; only the first (`output`, already passed
+ * through a sigmoid) is the final matte, so it is the only one fetched.
+ */
+export class IsnetSession implements MatteSession {
+  readonly family = "isnet";
+
+  private constructor(
+    private readonly runtime: OrtRuntime,
+    private readonly session: InferenceSession,
+    readonly inputSize: readonly [number, number],
+    readonly normalization: Normalization,
+  ) {}
+
+  static async create(
+    runtime: OrtRuntime,
+    model: Uint8Array,
+    inputSize: readonly [number, number],
+    normalization: Normalization,
+    settings: SessionSettings = {},
+  ): Promise<IsnetSession> {
+    const options: InferenceSession.SessionOptions = {
+      graphOptimizationLevel: "all",
+      ...(settings.threads === undefined ? {} : { intraOpNumThreads: settings.threads, interOpNumThreads: 1 }),
+      ...settings.sessionOptions,
+    };
+    try {
+      const session = await runtime.InferenceSession.create(model, options);
+      return new IsnetSession(runtime, session, inputSize, normalization);
+    } catch (cause) {
+      throw new CutoutError("model_unavailable", `The model could not be loaded by onnxruntime: ${(cause as Error).message}`, {
+        cause,
+      });
+    }
+  }
+
+  async predict(input: Float32Array): Promise<Plane> {
+    const [width, height] = this.inputSize;
+    const name = this.session.inputNames[0] ?? "input";
+    const output = this.session.outputNames[0] ?? "output";
+    const tensor = new this.runtime.Tensor("float32", input, [1, 3, height, width]);
+    let result: InferenceSession.OnnxValueMapType;
+    try {
+      result = await this.session.run({ [name]: tensor }, [output]);
+    } catch (cause) {
+      throw new CutoutError("inference_failed", `Inference failed: ${(cause as Error).message}`, { cause });
+    }
+    const data = result[output]?.data;
+    if (!(data instanceof Float32Array) || data.length !== width * height) {
+      throw new CutoutError("inference_failed", `The model returned an unexpected output for '${output}'`);
+    }
+    return { data: stretchToUnitRange(data), width, height };
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+/**
+ * ISNet's sigmoid rarely reaches exactly 0 and 1; like the reference
+ * implementations, stretch the prediction to the full range so confident
+ * background is exactly transparent.
+ */
+function stretchToUnitRange(data: Float32Array): Float32Array {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  const range = hi - lo;
+  // Nothing confident (an empty wall, say): stretching would turn noise into a subject.
+  if (hi < 0.5 || !(range > 1e-6)) return data.slice();
+  const out = new Float32Array(data.length);
+  const k = 1 / range;
+  for (let i = 0; i < data.length; i++) out[i] = (data[i] - lo) * k;
+  return out;
+}
