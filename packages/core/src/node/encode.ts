@@ -43,5 +43,5 @@ export async function encodeCutout(rgba: Uint8Array, alpha: Uint8Array, width: n
 }
 
 function maskPng(alpha: Uint8Array, width: number, height: number): Promise<Buffer> {
-  return sharp(alpha, { raw: { width, height, channels: 1 } }).png({ compressionLevel: 6 }).toBuffer();
+  return sharp(alpha, { raw: { width, height, channels: 1 } }).toColourspace("b-w").png({ compressionLevel: 6 }).toBuffer();
 }

@@ -49,12 +49,22 @@ async function fetchBytes(url: URL, limits: ReadLimits): Promise<Uint8Array> {
   const shown = redactUrl(url.href);
   const timeout = AbortSignal.timeout(limits.timeoutMs);
   const signal = limits.signal ? AbortSignal.any([limits.signal, timeout]) : timeout;
+  // fetch refuses URLs with credentials; send them as a header instead, and never echo them.
+  const headers: Record<string, string> = {};
+  const bare = new URL(url.href);
+  if (bare.username || bare.password) {
+    const user = decodeURIComponent(bare.username);
+    const pass = decodeURIComponent(bare.password);
+    headers.authorization = `Basic ${btoa(`${user}:${pass}`)}`;
+    bare.username = "";
+    bare.password = "";
+  }
   let response: Response;
   try {
-    response = await fetch(url, { signal, redirect: "follow" });
+    response = await fetch(bare, { signal, redirect: "follow", headers });
   } catch (error) {
     if (timeout.aborted) throw new CutoutError("timeout", `Fetching ${shown} timed out after ${limits.timeoutMs} ms`);
-    throw new CutoutError("network_error", `Cannot fetch ${shown}: ${causeMessage(error)}`);
+    throw new CutoutError("network_error", `Cannot fetch ${shown}: ${causeMessage(error).split(bare.href).join(shown)}`);
   }
   if (!response.ok) {
     throw new CutoutError("input_unreadable", `Fetching ${shown} failed: HTTP ${response.status} ${response.statusText}`);

@@ -1,0 +1,116 @@
+import sharp from "sharp";
+import { describe, expect, it } from "vitest";
+import { CutoutError } from "../src/errors.js";
+import { decodeImage } from "../src/node/decode.js";
+import { crc32 } from "../src/output/zip.js";
+
+const LIMIT = 50_000_000;
+
+/** Left half red, right half blue. */
+async function halves(width = 40, height = 20): Promise<sharp.Sharp> {
+  const data = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) data.set(x < width / 2 ? [255, 0, 0] : [0, 0, 255], (y * width + x) * 3);
+  return sharp(data, { raw: { width, height, channels: 3 } });
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(CutoutError);
+    return (error as CutoutError).code;
+  }
+  return "no error";
+}
+
+/** A real PNG whose IHDR (CRC fixed up) claims another size: a decompression bomb's header. */
+async function pngClaiming(width: number, height: number): Promise<Buffer> {
+  const png = Buffer.from(await sharp({ create: { width: 64, height: 64, channels: 4, background: "red" } }).png().toBuffer());
+  png.writeUInt32BE(width, 16);
+  png.writeUInt32BE(height, 20);
+  png.writeUInt32BE(crc32(png.subarray(12, 29)), 29);
+  return png;
+}
+
+/** A real JPEG whose frame header claims another size. */
+async function jpegClaiming(width: number, height: number): Promise<Buffer> {
+  const jpeg = Buffer.from(await sharp({ create: { width: 64, height: 64, channels: 3, background: "red" } }).jpeg().toBuffer());
+  const sof = jpeg.findIndex((byte, i) => byte === 0xff && (jpeg[i + 1] === 0xc0 || jpeg[i + 1] === 0xc2));
+  jpeg.writeUInt16BE(height, sof + 5);
+  jpeg.writeUInt16BE(width, sof + 7);
+  return jpeg;
+}
+
+describe("decodeImage", () => {
+  it("applies EXIF orientation so the output is upright", async () => {
+    // Orientation 6: stored pixels are shown rotated 90 degrees clockwise.
+    const jpeg = await (await halves()).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+    const { image, source } = await decodeImage(jpeg, LIMIT);
+    expect(source.orientation).toBe(6);
+    expect([image.width, image.height]).toEqual([20, 40]);
+    // The stored left half (red) is now on top.
+    expect(image.data[(2 * 20 + 10) * 3]).toBeGreaterThan(200);
+    expect(image.data[(37 * 20 + 10) * 3 + 2]).toBeGreaterThan(200);
+  });
+
+  it("converts CMYK, greyscale, 16-bit and palette inputs to 8-bit sRGB", async () => {
+    const inputs = {
+      cmyk: await (await halves()).toColourspace("cmyk").jpeg().toBuffer(),
+      grey: await (await halves()).greyscale().png().toBuffer(),
+      rgb16: await (await halves()).toColourspace("rgb16").png().toBuffer(),
+      palette: await (await halves()).png({ palette: true }).toBuffer(),
+    };
+    for (const [kind, bytes] of Object.entries(inputs)) {
+      const { image } = await decodeImage(bytes, LIMIT);
+      expect(image.channels, kind).toBe(3);
+      expect(image.data).toBeInstanceOf(Uint8Array);
+      expect(image.data.length, kind).toBe(40 * 20 * 3);
+      const [r, g, b] = image.data.slice(0, 3);
+      if (kind === "grey") expect(r === g && g === b, kind).toBe(true);
+      else expect((r as number) > 200 && (b as number) < 60, `${kind}: ${r},${g},${b}`).toBe(true);
+    }
+  });
+
+  it("keeps an input's alpha channel", async () => {
+    const png = await sharp({ create: { width: 8, height: 8, channels: 4, background: { r: 0, g: 255, b: 0, alpha: 0.5 } } })
+      .png()
+      .toBuffer();
+    const { image, source } = await decodeImage(png, LIMIT);
+    expect(source.hasAlpha).toBe(true);
+    expect(image.channels).toBe(4);
+    expect(image.data[3]).toBe(128);
+  });
+
+  it("takes the first frame of an animation and says so", async () => {
+    const red = await sharp({ create: { width: 8, height: 6, channels: 3, background: "red" } }).png().toBuffer();
+    const blue = await sharp({ create: { width: 8, height: 6, channels: 3, background: "blue" } }).png().toBuffer();
+    const gif = await sharp([red, blue], { join: { animated: true } }).gif().toBuffer();
+    const { image, source, warnings } = await decodeImage(gif, LIMIT);
+    expect(source.pages).toBe(2);
+    expect([image.width, image.height]).toEqual([8, 6]);
+    expect(image.data[0]).toBeGreaterThan(200);
+    expect(warnings.join()).toMatch(/first/);
+  });
+
+  it("refuses a decompression bomb from its header alone", async () => {
+    for (const bomb of [await pngClaiming(100_000, 100_000), await jpegClaiming(60_000, 60_000)]) {
+      const started = performance.now();
+      expect(await codeOf(decodeImage(bomb, LIMIT))).toBe("image_too_large");
+      expect(performance.now() - started).toBeLessThan(1000);
+    }
+  });
+
+  it("honours a configured pixel limit", async () => {
+    const png = await (await halves()).png().toBuffer();
+    expect(await codeOf(decodeImage(png, 799))).toBe("image_too_large");
+    expect((await decodeImage(png, 800)).image.width).toBe(40);
+  });
+
+  it("gives invalid_image for empty, non-image and truncated input", async () => {
+    const jpeg = await (await halves(400, 300)).jpeg().toBuffer();
+    expect(await codeOf(decodeImage(new Uint8Array(0), LIMIT))).toBe("invalid_image");
+    expect(await codeOf(decodeImage(Buffer.from("this is not a png"), LIMIT))).toBe("invalid_image");
+    expect(await codeOf(decodeImage(jpeg.subarray(0, 40), LIMIT))).toBe("invalid_image");
+  });
+});

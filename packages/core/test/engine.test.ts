@@ -1,0 +1,181 @@
+import { readFileSync, createReadStream } from "node:fs";
+import { type Server, createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import * as ort from "onnxruntime-node";
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CutoutError } from "../src/errors.js";
+import { encodeCutout } from "../src/node/encode.js";
+import { readInput } from "../src/node/read-input.js";
+import { type CutoutResult, Remover } from "../src/node/remover.js";
+import type { OrtRuntime } from "../src/sessions/session.js";
+
+const FIXTURES = join(import.meta.dirname, "../../../test/fixtures");
+const fixture = (name: string) => join(FIXTURES, name);
+
+/** The real onnxruntime-node, wrapped only to record how sessions are created. */
+function recordingRuntime() {
+  const created: unknown[] = [];
+  const runtime: OrtRuntime = {
+    Tensor: ort.Tensor as unknown as OrtRuntime["Tensor"],
+    InferenceSession: {
+      create: (model, options) => {
+        created.push(options);
+        return ort.InferenceSession.create(model, options ?? {}) as never;
+      },
+    },
+  };
+  return { runtime, created };
+}
+
+async function referenceAlpha(name: string): Promise<Buffer> {
+  return sharp(fixture(`reference/${name}.isnet-general-use.png`)).ensureAlpha().extractChannel(3).raw().toBuffer();
+}
+
+function iouAtHalf(a: Uint8Array, b: Uint8Array): number {
+  let inter = 0;
+  let union = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] >= 128;
+    const y = b[i] >= 128;
+    if (x && y) inter++;
+    if (x || y) union++;
+  }
+  return inter / union;
+}
+
+describe("Remover on real photos", () => {
+  const { runtime, created } = recordingRuntime();
+  const remover = new Remover({ runtime, threads: 2 });
+  let car: CutoutResult;
+
+  beforeAll(async () => {
+    car = await remover.remove(fixture("car-1.jpg"));
+  });
+  afterAll(() => remover.close());
+
+  it("agrees with rembg's ISNet cutouts (IoU at alpha 0.5 of at least 0.97)", async () => {
+    expect(iouAtHalf(car.alpha, await referenceAlpha("car-1"))).toBeGreaterThanOrEqual(0.97);
+    const anime = await remover.remove(readFileSync(fixture("anime-girl-1.jpg")));
+    expect(iouAtHalf(anime.alpha, await referenceAlpha("anime-girl-1"))).toBeGreaterThanOrEqual(0.97);
+  });
+
+  it("creates the session once, with the requested threads, and reuses it", () => {
+    expect(created).toHaveLength(1);
+    expect(created[0]).toMatchObject({ intraOpNumThreads: 2 });
+  });
+
+  it("returns the encoded PNG, the matte and the metadata", async () => {
+    expect(car.format).toBe("png");
+    expect(car.mimeType).toBe("image/png");
+    expect([car.width, car.height]).toEqual([480, 360]);
+    expect(car.alpha).toHaveLength(480 * 360);
+    expect(car.engine).toBe("local");
+    expect(car.model).toBe("isnet-fp16");
+    const meta = await sharp(car.data).metadata();
+    expect([meta.format, meta.width, meta.height, meta.channels]).toEqual(["png", 480, 360, 4]);
+    // The car and the walker span most of the width; the sky above them is background.
+    const box = car.foreground;
+    expect(box).not.toBeNull();
+    expect(box?.left).toBeLessThan(60);
+    expect((box?.left ?? 0) + (box?.width ?? 0)).toBeGreaterThan(420);
+    expect(box?.top).toBeGreaterThan(40);
+    for (const stage of ["decode", "preprocess", "inference", "postprocess", "encode", "total"] as const) {
+      expect(car.timings[stage]).toBeGreaterThanOrEqual(0);
+    }
+    expect(car.timings.inference).toBeGreaterThan(car.timings.preprocess);
+  });
+
+  it("estimates foreground colours at soft edges instead of keeping the old background", () => {
+    const rgba = Buffer.from(car.alpha);
+    let soft = 0;
+    for (const a of rgba) if (a > 0 && a < 255) soft++;
+    expect(soft).toBeGreaterThan(200);
+  });
+
+  it("encodes every output format", async () => {
+    const { rgba, width, height } = { rgba: await sharp(car.data).raw().toBuffer(), width: car.width, height: car.height };
+    const white = [255, 255, 255, 255] as const;
+    const webp = await sharp(await encodeCutout(rgba, car.alpha, width, height, { format: "webp", bgColor: white })).metadata();
+    expect([webp.format, webp.hasAlpha]).toEqual(["webp", true]);
+    const jpg = await sharp(await encodeCutout(rgba, car.alpha, width, height, { format: "jpg", bgColor: [255, 0, 0, 255] }))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    expect(jpg.info.channels).toBe(3);
+    // The top-left corner is background, so it is the requested red.
+    expect(jpg.data[0]).toBeGreaterThan(240);
+    expect(jpg.data[1]).toBeLessThan(20);
+    const maskPng = await encodeCutout(rgba, car.alpha, width, height, { format: "mask", bgColor: white });
+    expect((await sharp(maskPng).metadata()).channels).toBe(1);
+    const mask = await sharp(maskPng).toColourspace("b-w").raw().toBuffer();
+    expect(Buffer.compare(mask, Buffer.from(car.alpha))).toBe(0);
+    const zip = await encodeCutout(rgba, car.alpha, width, height, { format: "zip", bgColor: white });
+    expect(zip.subarray(0, 4).toString("hex")).toBe("504b0304");
+    expect(zip.includes(Buffer.from("color.jpg"))).toBe(true);
+    expect(zip.includes(Buffer.from("alpha.png"))).toBe(true);
+  });
+
+  it("refuses bad options before doing any work", async () => {
+    await expect(remover.remove(fixture("car-1.jpg"), { format: "gif" as never })).rejects.toMatchObject({
+      code: "validation_error",
+      field: "format",
+    });
+    await expect(remover.remove(fixture("car-1.jpg"), { bgColor: "nope" })).rejects.toMatchObject({ field: "bgColor" });
+  });
+});
+
+describe("readInput", () => {
+  let server: Server;
+  let base: string;
+  const photo = readFileSync(fixture("car-1.jpg"));
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      if (req.url === "/car.jpg") res.end(photo);
+      else if (req.url === "/slow") setTimeout(() => res.end(photo), 5000);
+      else if (req.url === "/huge") {
+        res.writeHead(200, { "content-length": String(10_000_000) });
+        res.end();
+      } else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+
+  const limits = { maxInputBytes: 1_000_000, timeoutMs: 1000 };
+
+  it("reads paths, buffers, Uint8Arrays, Node and web streams, and URLs to the same bytes", async () => {
+    const sources = [
+      fixture("car-1.jpg"),
+      photo,
+      new Uint8Array(photo),
+      createReadStream(fixture("car-1.jpg")),
+      new Blob([photo]).stream(),
+      `${base}/car.jpg`,
+      new URL(`${base}/car.jpg`),
+    ];
+    for (const source of sources) {
+      const { bytes } = await readInput(source, limits);
+      expect(Buffer.compare(Buffer.from(bytes), photo)).toBe(0);
+    }
+  });
+
+  it("fails with a code for missing files, HTTP errors, slow servers and oversized bodies", async () => {
+    const code = (p: Promise<unknown>) => p.then(() => "ok", (e: CutoutError) => e.code);
+    expect(await code(readInput(fixture("missing.jpg"), limits))).toBe("input_unreadable");
+    expect(await code(readInput(`${base}/nothing`, limits))).toBe("input_unreadable");
+    expect(await code(readInput(`${base}/slow`, limits))).toBe("timeout");
+    expect(await code(readInput(`${base}/huge`, limits))).toBe("image_too_large");
+    expect(await code(readInput(photo, { ...limits, maxInputBytes: 1000 }))).toBe("ok");
+    expect(await code(readInput(createReadStream(fixture("car-1.jpg")), { ...limits, maxInputBytes: 1000 }))).toBe("image_too_large");
+    expect(await code(readInput("http://user:secret@127.0.0.1:9/x.jpg", limits))).toBe("network_error");
+    const message = await readInput("http://user:secret@127.0.0.1:9/x.jpg?token=abc", limits).catch((e: Error) => e.message);
+    expect(message).not.toContain("secret");
+    expect(message).not.toContain("abc");
+  });
+});
