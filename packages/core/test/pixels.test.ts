@@ -104,29 +104,61 @@ describe("guided filter", () => {
   });
 });
 
+describe("applyGuidedFilter", () => {
+  it("gives the same alpha as evaluating every pixel, settled regions included", () => {
+    // Coefficients: left third exactly background, right third exactly subject, a colour-dependent band between.
+    const cw = 12;
+    const ch = 4;
+    const n = cw * ch;
+    const c = { aR: new Float32Array(n), aG: new Float32Array(n), aB: new Float32Array(n), b: new Float32Array(n), width: cw, height: ch };
+    for (let i = 0; i < n; i++) {
+      const x = i % cw;
+      c.b[i] = x < 4 ? 0 : x >= 8 ? 1 : 0.2;
+      c.aG[i] = x >= 4 && x < 8 ? 0.5 : 0;
+    }
+    const w = 50;
+    const h = 17;
+    const image: PixelImage = { data: Uint8Array.from({ length: w * h * 3 }, (_, i) => (i * 31) % 256), width: w, height: h, channels: 3 };
+    const fast = applyGuidedFilter(c, image);
+    const up = (p: Float32Array) => resizePlane({ data: p, width: cw, height: ch }, w, h).data;
+    const [aR, aG, aB, b] = [up(c.aR), up(c.aG), up(c.aB), up(c.b)];
+    for (let i = 0; i < w * h; i++) {
+      const q = (aR[i] * image.data[i * 3] + aG[i] * image.data[i * 3 + 1] + aB[i] * image.data[i * 3 + 2]) / 255 + b[i];
+      const expected = Math.round(Math.min(1, Math.max(0, q)) * 255);
+      expect(Math.abs(fast[i] - expected), `pixel ${i}`).toBeLessThanOrEqual(1);
+    }
+    expect(fast[0]).toBe(0);
+    expect(fast[w - 1]).toBe(255);
+  });
+});
+
 describe("foreground colour estimation", () => {
-  it("removes the old background's tint from soft edges", () => {
-    // A red subject over a green background; the middle column is a 50% mix.
-    const w = 30;
-    const h = 6;
+  // Small radii run both passes at full size; large ones run the first pass at a quarter size.
+  it.each([
+    { w: 30, h: 6, large: 8, small: 2 },
+    { w: 128, h: 72, large: 40, small: 3 },
+  ])("removes the old background's tint from soft edges ($w x $h, radius $large)", ({ w, h, large, small }) => {
+    // A red subject over a green background; one column is a 50% mix.
+    const edgeX = w / 2;
     const image: PixelImage = { data: new Uint8Array(w * h * 3), width: w, height: h, channels: 3 };
     const alpha = new Uint8Array(w * h);
     for (let y = 0; y < h; y++)
       for (let x = 0; x < w; x++) {
-        const a = x < 15 ? 1 : x === 15 ? 0.5 : 0;
+        const a = x < edgeX ? 1 : x === edgeX ? 0.5 : 0;
         const i = y * w + x;
         image.data.set([Math.round(255 * a), Math.round(255 * (1 - a)), 0], i * 3);
         alpha[i] = Math.round(a * 255);
       }
-    const estimate = estimateForeground(image, Float32Array.from(alpha, (a) => a / 255), 8, 2);
+    const estimate = estimateForeground(image, Float32Array.from(alpha, (a) => a / 255), large, small);
     const rgba = applyForeground(image, alpha, estimate);
-    const edge = (3 * w + 15) * 4;
+    const edge = ((h >> 1) * w + edgeX) * 4;
     // The photo holds (128, 127, 0) there; the subject's own colour is red.
     expect(rgba[edge]).toBeGreaterThan(230);
     expect(rgba[edge + 1]).toBeLessThan(25);
     expect(rgba[edge + 3]).toBe(128);
-    // Opaque pixels keep the photo's colour exactly.
+    // Opaque pixels keep the photo's colour exactly; transparent ones are cleared.
     expect([...rgba.slice(0, 4)]).toEqual([255, 0, 0, 255]);
+    expect([...rgba.slice(edge + 4, edge + 8)]).toEqual([0, 0, 0, 0]);
   });
 });
 

@@ -1,1 +1,42 @@
-export {};
+// `pnpm bench`: cold start, warm end-to-end, bare session.run and peak RSS
+// for a ~1 MP and a ~12 MP photo. The same bundle runs as the parent and, with
+// --child, as the cold and warm child processes. Heavy modules are imported
+// lazily so a cold child pays for them inside its own measurement.
+import { USAGE, parseBenchArgs } from "./args.js";
+import { type ChildReport, REPORT_MARKER } from "./protocol.js";
+
+async function main(argv: string[]): Promise<number> {
+  let args: ReturnType<typeof parseBenchArgs>;
+  try {
+    args = parseBenchArgs(argv);
+  } catch (error) {
+    process.stderr.write(`bench: ${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (args.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (args.child) {
+    if (!args.image) throw new Error("--child needs --image");
+    const engine = { model: args.model, modelPath: args.modelPath, threads: args.threads };
+    const report: ChildReport =
+      args.child === "cold"
+        ? await (await import("./cold.js")).runCold(args.image, engine)
+        : await (await import("./warm.js")).runWarm(args.image, engine, args.runs);
+    process.stdout.write(`${REPORT_MARKER}${JSON.stringify(report)}\n`);
+    return 0;
+  }
+  const { runParent } = await import("./parent.js");
+  return runParent(args);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`bench: ${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,6 +1,6 @@
 import type { PixelImage } from "../image.js";
 import { boxFilter } from "./box-filter.js";
-import { axisWeights } from "./resize.js";
+import { axisWeights, resizePlane } from "./resize.js";
 
 /** Foreground and background colour estimates, planar RGB in 0..1. */
 export interface ColourEstimate {
@@ -14,20 +14,37 @@ export interface ColourEstimate {
  * Estimates the foreground and background colours behind a matte with
  * Blur-Fusion (Forte and Pitié, "Approximate Fast Foreground Colour
  * Estimation", ICIP 2021): two passes of alpha-weighted box blurs, a large one
- * then a small one. Box blurs keep it O(1) per pixel, so it runs at the
- * matte's working size in a few tens of milliseconds.
+ * then a small one. Box blurs keep it O(1) per pixel. The large pass only
+ * yields smooth colour fields, so it runs at a quarter of the size, 16 times
+ * cheaper, and is upsampled for the small pass.
  */
 export function estimateForeground(image: PixelImage, alpha: Float32Array, largeRadius: number, smallRadius: number): ColourEstimate {
-  const { width, height, channels } = image;
-  const n = width * height;
-  const I: [Float32Array, Float32Array, Float32Array] = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
-  for (let i = 0, j = 0; i < n; i++, j += channels) {
-    I[0][i] = image.data[j] / 255;
-    I[1][i] = image.data[j + 1] / 255;
-    I[2][i] = image.data[j + 2] / 255;
+  const { width, height } = image;
+  const I = planes(image);
+  const factor = largeRadius >= 16 && width >= 64 && height >= 64 ? 4 : 1;
+  if (factor === 1) {
+    const first = blurFusion(I, I, I, alpha, width, height, largeRadius);
+    return blurFusion(I, first.F, first.B, alpha, width, height, smallRadius);
   }
-  const first = blurFusion(I, I, I, alpha, width, height, largeRadius);
-  return blurFusion(I, first.F, first.B, alpha, width, height, smallRadius);
+  const w = Math.round(width / factor);
+  const h = Math.round(height / factor);
+  const shrink = (p: Float32Array) => resizePlane({ data: p, width, height }, w, h).data;
+  const smallI = I.map(shrink);
+  const first = blurFusion(smallI, smallI, smallI, shrink(alpha), w, h, largeRadius / factor);
+  const grow = (p: Float32Array) => resizePlane({ data: p, width: w, height: h }, width, height).data;
+  return blurFusion(I, first.F.map(grow), first.B.map(grow), alpha, width, height, smallRadius);
+}
+
+function planes(image: PixelImage): [Float32Array, Float32Array, Float32Array] {
+  const { width, height, channels, data } = image;
+  const n = width * height;
+  const out: [Float32Array, Float32Array, Float32Array] = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+  for (let i = 0, j = 0; i < n; i++, j += channels) {
+    out[0][i] = data[j] / 255;
+    out[1][i] = data[j + 1] / 255;
+    out[2][i] = data[j + 2] / 255;
+  }
+  return out;
 }
 
 function blurFusion(
@@ -66,7 +83,8 @@ function blurFusion(
 }
 
 /**
- * Writes un-premultiplied RGBA at full size: opaque pixels keep the photo's
+ * Writes un-premultiplied RGBA at full size: transparent pixels are black,
+ * opaque pixels keep the photo's
  * colour; soft pixels get the colour that, composited over the estimated
  * background, reproduces the photo: F = (I - (1 - a) * B) / a. Where alpha is
  * small that division amplifies noise, so it fades into the smooth estimate.
@@ -74,6 +92,8 @@ function blurFusion(
 export function applyForeground(image: PixelImage, alpha: Uint8Array, estimate: ColourEstimate): Uint8Array {
   const { width, height, channels } = image;
   const out = new Uint8Array(width * height * 4);
+  // Opaque pixels, most of a subject, are written as one little-endian word.
+  const words = new Uint32Array(out.buffer);
   const px = image.data;
   const ew = estimate.width;
   const { xs0, xs1, xw } = axisWeights(ew, width);
@@ -93,13 +113,13 @@ export function applyForeground(image: PixelImage, alpha: Uint8Array, estimate: 
       const j = i * channels;
       const o = i * 4;
       const a8 = alpha[i];
-      out[o + 3] = a8;
-      if (a8 === 255 || a8 === 0) {
-        out[o] = px[j];
-        out[o + 1] = px[j + 1];
-        out[o + 2] = px[j + 2];
+      // Fully transparent pixels stay (0, 0, 0, 0): the removed background is not kept hidden in the file.
+      if (a8 === 0) continue;
+      if (a8 === 255) {
+        words[i] = (px[j] | (px[j + 1] << 8) | (px[j + 2] << 16) | 0xff000000) >>> 0;
         continue;
       }
+      out[o + 3] = a8;
       const a = a8 / 255;
       const trust = a >= 0.5 ? 1 : a * 2;
       for (let c = 0; c < 3; c++) {

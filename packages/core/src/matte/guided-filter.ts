@@ -96,12 +96,15 @@ export function fitGuidedFilter(guide: PixelImage, p: Plane, radius: number, eps
 
 /**
  * Evaluates fitted coefficients on an image of any size (bilinearly
- * upsampling them), giving an 8-bit alpha plane at that size.
+ * upsampling them), giving an 8-bit alpha plane at that size. Most of a photo
+ * is plainly subject or plainly background: where all four coefficient
+ * samples say so, the pixel is written without evaluating the model.
  */
 export function applyGuidedFilter(coefficients: GuidedCoefficients, image: PixelImage): Uint8Array {
   const { width, height, channels } = image;
   const cw = coefficients.width;
   const { aR, aG, aB, b } = coefficients;
+  const settled = settledBlocks(coefficients);
   const { xs0, xs1, xw } = axisWeights(cw, width);
   const { xs0: ys0, xs1: ys1, xw: yw } = axisWeights(coefficients.height, height);
   const px = image.data;
@@ -115,8 +118,13 @@ export function applyGuidedFilter(coefficients: GuidedCoefficients, image: Pixel
     let o = y * width;
     let j = o * channels;
     for (let x = 0; x < width; x++, o++, j += channels) {
-      const wx = xw[x];
       const i00 = r0 + xs0[x];
+      const known = settled[i00];
+      if (known !== UNSETTLED) {
+        out[o] = known;
+        continue;
+      }
+      const wx = xw[x];
       const i01 = r0 + xs1[x];
       const i10 = r1 + xs0[x];
       const i11 = r1 + xs1[x];
@@ -131,6 +139,37 @@ export function applyGuidedFilter(coefficients: GuidedCoefficients, image: Pixel
       const q = (cr * px[j] + cg * px[j + 1] + cbl * px[j + 2]) * k + cb;
       // Uint8Array assignment truncates; round and clamp explicitly.
       out[o] = q <= 0 ? 0 : q >= 1 ? 255 : (q * 255 + 0.5) | 0;
+    }
+  }
+  return out;
+}
+
+const UNSETTLED = 256;
+
+/**
+ * For each coefficient cell, the 8-bit output shared by every pixel
+ * interpolated from it and its right, lower and diagonal neighbours, or
+ * UNSETTLED. A cell is settled when all four have almost no colour
+ * dependence and an offset almost exactly 0 or 1 (each within a quarter of
+ * a level), so the output rounds to the same value whatever the pixel.
+ */
+function settledBlocks(c: GuidedCoefficients): Uint16Array {
+  const { width, height, aR, aG, aB, b } = c;
+  const level = new Uint16Array(width * height);
+  const tiny = 0.25 / 255 / 3;
+  const margin = 0.25 / 255;
+  for (let i = 0; i < level.length; i++) {
+    const flat = Math.abs(aR[i]) < tiny && Math.abs(aG[i]) < tiny && Math.abs(aB[i]) < tiny;
+    level[i] = !flat ? UNSETTLED : Math.abs(b[i]) < margin ? 0 : Math.abs(b[i] - 1) < margin ? 255 : UNSETTLED;
+  }
+  const out = new Uint16Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const y1 = Math.min(y + 1, height - 1);
+    for (let x = 0; x < width; x++) {
+      const x1 = Math.min(x + 1, width - 1);
+      const v = level[y * width + x];
+      out[y * width + x] =
+        v === level[y * width + x1] && v === level[y1 * width + x] && v === level[y1 * width + x1] ? v : UNSETTLED;
     }
   }
   return out;

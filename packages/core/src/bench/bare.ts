@@ -1,0 +1,56 @@
+import * as ort from "onnxruntime-node";
+import { loadModelBytes } from "../node/load-model.js";
+import type { EngineChoice } from "./protocol.js";
+import { elapsedSince } from "./stats.js";
+
+export interface BareTimes {
+  modelBytesMs: number;
+  sessionCreateMs: number;
+  runMs: number[];
+}
+
+/**
+ * Times onnxruntime alone: a session built from the same bytes with the same
+ * options as IsnetSession, fed a fixed random tensor. No tensor building, no
+ * min-max stretch, nothing of ours.
+ */
+export async function timeBareRuns(engine: EngineChoice, runs: number): Promise<BareTimes> {
+  let start = performance.now();
+  const model = await loadModelBytes(engine);
+  const modelBytesMs = elapsedSince(start);
+  start = performance.now();
+  const session = await ort.InferenceSession.create(model.bytes, {
+    graphOptimizationLevel: "all",
+    ...(engine.threads === undefined ? {} : { intraOpNumThreads: engine.threads, interOpNumThreads: 1 }),
+  });
+  const sessionCreateMs = elapsedSince(start);
+  const [width, height] = model.description.inputSize;
+  const tensor = new ort.Tensor("float32", randomInput(3 * width * height), [1, 3, height, width]);
+  const feeds = { [session.inputNames[0] ?? "input"]: tensor };
+  const fetches = [session.outputNames[0] ?? "output"];
+  try {
+    await session.run(feeds, fetches);
+    const runMs: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      start = performance.now();
+      await session.run(feeds, fetches);
+      runMs.push(elapsedSince(start));
+    }
+    return { modelBytesMs, sessionCreateMs, runMs };
+  } finally {
+    await session.release();
+  }
+}
+
+/** Values in the model's input range (mean 0.5, std 1 gives -0.5..0.5), from a fixed seed. */
+function randomInput(length: number): Float32Array {
+  const out = new Float32Array(length);
+  let state = 0x9e3779b9;
+  for (let i = 0; i < length; i++) {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    out[i] = (state >>> 0) / 0x100000000 - 0.5;
+  }
+  return out;
+}

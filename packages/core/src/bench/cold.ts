@@ -1,0 +1,28 @@
+import type { ColdReport, EngineChoice } from "./protocol.js";
+
+type Core = typeof import("../index.js");
+
+/**
+ * Runs in a fresh process: imports the built package as a user would, and
+ * removes one background. performance.timeOrigin is the process start.
+ */
+export async function runCold(image: string, engine: EngineChoice): Promise<ColdReport> {
+  const bootMs = performance.now();
+  // The built entry next to this bundle, not a second copy bundled into the bench.
+  const entry = new URL("./index.js", import.meta.url).href;
+  const core: Core = await import(entry);
+  const importMs = performance.now() - bootMs;
+  const remover = new core.Remover(engine);
+  const result = await remover.remove(image);
+  const firstResultMs = performance.now();
+  await remover.close();
+  return {
+    kind: "cold",
+    firstResultMs,
+    bootMs,
+    importMs,
+    timings: result.timings,
+    model: result.model,
+    maxRssKiB: process.resourceUsage().maxRSS,
+  };
+}

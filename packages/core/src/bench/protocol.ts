@@ -1,0 +1,50 @@
+import type { CutoutResult } from "../node/remover.js";
+
+/** Milliseconds per stage, as `Remover.remove` reports them. */
+export type Timings = CutoutResult["timings"];
+
+/** The stages reported per run in the warm loop. */
+export const STAGES = ["read", "decode", "preprocess", "inference", "postprocess", "encode"] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** What the engine is built with; the same for every child. */
+export interface EngineChoice {
+  model?: string;
+  modelPath?: string;
+  threads?: number;
+}
+
+/** A fresh process: start to the first result of `new Remover().remove(photo)`. */
+export interface ColdReport {
+  kind: "cold";
+  /** From process start (performance.timeOrigin) to the result, measured in the child. */
+  firstResultMs: number;
+  /** Process start to the first line of bench code. */
+  bootMs: number;
+  /** `import()` of the built dist/index.js (sharp and onnxruntime-node included). */
+  importMs: number;
+  timings: Timings;
+  model: string;
+  maxRssKiB: number;
+}
+
+/** One warm process: N end-to-end runs, then N bare `session.run` calls on the same threads. */
+export interface WarmReport {
+  kind: "warm";
+  width: number;
+  height: number;
+  model: string;
+  e2eMs: number[];
+  stageMs: Record<Stage, number[]>;
+  /** Peak RSS of the process after the end-to-end loop, before the bare session exists. */
+  peakRssKiB: number;
+  /** Reading (and sha256-checking) the model bytes, then creating a bare session from them. */
+  modelBytesMs: number;
+  sessionCreateMs: number;
+  bareMs: number[];
+}
+
+export type ChildReport = ColdReport | WarmReport;
+
+/** The child's last stdout line carries its report after this marker. */
+export const REPORT_MARKER = "BENCH_REPORT ";

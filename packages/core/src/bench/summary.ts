@@ -1,0 +1,79 @@
+import type { Photo } from "./photos.js";
+import { type ColdReport, STAGES, type Stage, type WarmReport } from "./protocol.js";
+import type { ChildRun } from "./spawn-child.js";
+import { median } from "./stats.js";
+
+/** One photo's numbers, as the tables and the JSON show them. */
+export interface PhotoSummary {
+  label: string;
+  model: string;
+  width: number;
+  height: number;
+  cold: {
+    /** Process start to the first result, measured in the child. */
+    firstResultMs: number;
+    /** Spawn to exit, measured by the parent. */
+    processWallMs: number;
+    bootMs: number;
+    importMs: number;
+    modelLoadMs: number;
+    firstInferenceMs: number;
+    /** read, decode, preprocess, postprocess and encode of the first image. */
+    otherStagesMs: number;
+    maxRssMB: number;
+  };
+  warm: {
+    runs: number;
+    e2eMedianMs: number;
+    bareMedianMs: number;
+    /** Median end-to-end over median bare session.run; above 1.0 is our own overhead. */
+    ratio: number;
+    stageMedianMs: Record<Stage, number>;
+    peakRssMB: number;
+    modelBytesMs: number;
+    sessionCreateMs: number;
+    e2eMs: number[];
+    bareMs: number[];
+  };
+}
+
+export function summarize(photo: Photo, cold: ChildRun<ColdReport>, warm: ChildRun<WarmReport>): PhotoSummary {
+  const c = cold.report;
+  const w = warm.report;
+  const e2eMedianMs = median(w.e2eMs);
+  const bareMedianMs = median(w.bareMs);
+  const stageMedianMs = Object.fromEntries(STAGES.map((s) => [s, median(w.stageMs[s])])) as Record<Stage, number>;
+  const t = c.timings;
+  return {
+    label: photo.label,
+    model: w.model,
+    width: w.width,
+    height: w.height,
+    cold: {
+      firstResultMs: c.firstResultMs,
+      processWallMs: cold.wallMs,
+      bootMs: c.bootMs,
+      importMs: c.importMs,
+      modelLoadMs: t.modelLoad,
+      firstInferenceMs: t.inference,
+      otherStagesMs: t.read + t.decode + t.preprocess + t.postprocess + t.encode,
+      maxRssMB: kibToMB(c.maxRssKiB),
+    },
+    warm: {
+      runs: w.e2eMs.length,
+      e2eMedianMs,
+      bareMedianMs,
+      ratio: e2eMedianMs / bareMedianMs,
+      stageMedianMs,
+      peakRssMB: kibToMB(w.peakRssKiB),
+      modelBytesMs: w.modelBytesMs,
+      sessionCreateMs: w.sessionCreateMs,
+      e2eMs: w.e2eMs,
+      bareMs: w.bareMs,
+    },
+  };
+}
+
+function kibToMB(kib: number): number {
+  return (kib * 1024) / 1e6;
+}
