@@ -12,6 +12,7 @@ export type ErrorCode =
   | "inference_failed"
   | "input_unreadable"
   | "output_exists"
+  | "output_unwritable"
   | "network_error"
   | "timeout";
 

@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { dirname } from "node:path";
 import { DEFAULT_MODEL, getModelSpec } from "@cutout/models";
 import { CutoutError, isCutoutError } from "../errors.js";
 import { type RemoveOptions, type ResolvedOptions, resolveOptions } from "../options.js";
@@ -66,11 +68,13 @@ async function run(args: CliArgs, options: RemoveOptions, jobs: Job[]): Promise<
     if (interrupted) break;
     bar.update("Removing backgrounds", done, jobs.length, `${done}/${jobs.length} ${job.input}`);
     try {
-      if (job.error) throw new CutoutError("input_unreadable", job.error);
+      if (job.error) throw job.error;
+      // Fail before the inference, not after it, when the output folder cannot exist.
+      if (job.output !== "-") await ensureFolder(dirname(job.output));
       const input = job.input === "-" ? process.stdin : job.input;
       const result = await remover.remove(input, options);
       if (job.output === "-") await writeStdout(result.data);
-      else await writeFileAtomic(job.output, result.data);
+      else await writeOutput(job.output, result.data);
       bar.clear();
       report(args, job, result);
     } catch (error) {
@@ -113,6 +117,27 @@ function reportFailure(args: CliArgs, job: Job, error: unknown): void {
     : new CutoutError("invalid_image", `unexpected failure: ${(error as Error)?.message ?? String(error)}`);
   process.stderr.write(`cutout: ${job.input}: ${coded.code}: ${coded.message}\n`);
   if (args.json) process.stdout.write(`${JSON.stringify({ input: job.input, output: job.output, error: coded.toJSON() })}\n`);
+}
+
+async function writeOutput(path: string, data: Uint8Array): Promise<void> {
+  try {
+    await writeFileAtomic(path, data);
+  } catch (error) {
+    throw unwritable(path, error);
+  }
+}
+
+async function ensureFolder(path: string): Promise<void> {
+  try {
+    await mkdir(path, { recursive: true });
+  } catch (error) {
+    throw unwritable(path, error);
+  }
+}
+
+function unwritable(path: string, error: unknown): CutoutError {
+  const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+  return new CutoutError("output_unwritable", `cannot write ${path} (${reason})`, { cause: error });
 }
 
 function writeStdout(data: Uint8Array): Promise<void> {

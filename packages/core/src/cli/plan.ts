@@ -1,6 +1,7 @@
 import { readdir, stat } from "node:fs/promises";
 import { basename, dirname, extname, join, relative, resolve, sep } from "node:path";
 import { glob, isDynamicPattern } from "tinyglobby";
+import { CutoutError } from "../errors.js";
 import type { OutputFormat } from "../options.js";
 
 /** File types the decoder reads; folder and glob inputs are filtered to these. */
@@ -12,7 +13,7 @@ export interface Job {
   /** A file path, or "-" for standard output. */
   output: string;
   /** Set when the job cannot run at all (missing input, would overwrite an input). */
-  error?: string;
+  error?: CutoutError;
 }
 
 export function outputSuffix(format: OutputFormat): string {
@@ -48,7 +49,12 @@ export async function planJobs(inputs: string[], output: string | undefined, for
     }
     const info = await stat(input).catch(() => undefined);
     if (info?.isDirectory()) {
-      for (const path of await listFolder(input, recursive)) found.push({ path, root: input });
+      const images = await listFolder(input, recursive);
+      // Like a glob that matches nothing: a silent exit 0 would hide a wrong folder.
+      if (images.length === 0) {
+        found.push({ path: input, error: `no images in this folder${recursive ? "" : " (-r descends into sub-folders)"}` });
+      }
+      for (const path of images) found.push({ path, root: input });
     } else if (info?.isFile()) {
       found.push({ path: input });
     } else if (isDynamicPattern(input)) {
@@ -68,12 +74,16 @@ export async function planJobs(inputs: string[], output: string | undefined, for
 
   return unique.map(({ path, root, error }): Job => {
     const target = outputPath(path, root, output, toFolder, format);
-    if (error) return { input: path, output: target, error };
+    if (error) return { input: path, output: target, error: new CutoutError("input_unreadable", error) };
     if (target !== "-") {
       const absolute = resolve(target);
-      if (inputPaths.has(absolute)) return { input: path, output: target, error: `refusing to overwrite the input file ${target}` };
+      if (inputPaths.has(absolute)) {
+        return { input: path, output: target, error: new CutoutError("output_exists", `refusing to overwrite the input file ${target}`) };
+      }
       const other = claimed.get(absolute);
-      if (other) return { input: path, output: target, error: `its output ${target} would overwrite the output of ${other}` };
+      if (other) {
+        return { input: path, output: target, error: new CutoutError("output_exists", `its output ${target} would overwrite the output of ${other}`) };
+      }
       claimed.set(absolute, path);
     }
     return { input: path, output: target };

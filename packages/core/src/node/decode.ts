@@ -28,7 +28,7 @@ export async function decodeImage(bytes: Uint8Array, maxPixels: number): Promise
   if (width * height > maxPixels) {
     throw new CutoutError(
       "image_too_large",
-      `The image is ${width}x${height} (${megapixels(width * height)} MP); the limit is ${megapixels(maxPixels)} MP (maxPixels)`,
+      `The image is ${width}x${height} (${megapixels(width * height)}); the limit is ${megapixels(maxPixels)} (maxPixels)`,
     );
   }
   const pages = meta.pages ?? 1;
@@ -57,7 +57,7 @@ export async function decodeImage(bytes: Uint8Array, maxPixels: number): Promise
 }
 
 function megapixels(pixels: number): string {
-  return (pixels / 1e6).toFixed(1).replace(/\.0$/, "");
+  return pixels >= 100_000 ? `${(pixels / 1e6).toFixed(1).replace(/\.0$/, "")} MP` : `${pixels} pixels`;
 }
 
 /** libvips messages can span lines and name temp paths; keep the first line. */
