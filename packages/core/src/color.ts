@@ -15,7 +15,7 @@ export function parseColor(value: unknown, field = "color"): Rgba {
   if (typeof value !== "string") throw invalidOption(field, EXPECTED, value);
   const text = value.trim().toLowerCase();
   if (text === "transparent") return [0, 0, 0, 0];
-  const named = CSS_COLOR_NAMES[text];
+  const named = Object.hasOwn(CSS_COLOR_NAMES, text) ? CSS_COLOR_NAMES[text] : undefined;
   if (named) return parseHex(named) as Rgba;
   const hex = parseHex(text.startsWith("#") ? text.slice(1) : text);
   if (hex) return hex;
