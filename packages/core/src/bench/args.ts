@@ -13,6 +13,7 @@ Options:
   --model-path FILE     a local .onnx file
   --threads N           onnxruntime intra-op threads (default: onnxruntime's choice)
   --json                print machine-readable JSON instead of tables
+                        (use 'pnpm -s bench --json' to keep pnpm's banner off stdout)
   --write-docs          also write the results into docs/benchmarks.md
   -h, --help            show this help
 `;

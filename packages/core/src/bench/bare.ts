@@ -1,44 +1,49 @@
+import type { InferenceSession, Tensor } from "onnxruntime-common";
 import * as ort from "onnxruntime-node";
 import { loadModelBytes } from "../node/load-model.js";
 import type { EngineChoice } from "./protocol.js";
 import { elapsedSince } from "./stats.js";
 
-export interface BareTimes {
-  modelBytesMs: number;
-  sessionCreateMs: number;
-  runMs: number[];
-}
-
 /**
- * Times onnxruntime alone: a session built from the same bytes with the same
+ * onnxruntime alone: a session built from the same bytes with the same
  * options as IsnetSession, fed a fixed random tensor. No tensor building, no
  * min-max stretch, nothing of ours.
  */
-export async function timeBareRuns(engine: EngineChoice, runs: number): Promise<BareTimes> {
-  let start = performance.now();
-  const model = await loadModelBytes(engine);
-  const modelBytesMs = elapsedSince(start);
-  start = performance.now();
-  const session = await ort.InferenceSession.create(model.bytes, {
-    graphOptimizationLevel: "all",
-    ...(engine.threads === undefined ? {} : { intraOpNumThreads: engine.threads, interOpNumThreads: 1 }),
-  });
-  const sessionCreateMs = elapsedSince(start);
-  const [width, height] = model.description.inputSize;
-  const tensor = new ort.Tensor("float32", randomInput(3 * width * height), [1, 3, height, width]);
-  const feeds = { [session.inputNames[0] ?? "input"]: tensor };
-  const fetches = [session.outputNames[0] ?? "output"];
-  try {
-    await session.run(feeds, fetches);
-    const runMs: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      start = performance.now();
-      await session.run(feeds, fetches);
-      runMs.push(elapsedSince(start));
-    }
-    return { modelBytesMs, sessionCreateMs, runMs };
-  } finally {
-    await session.release();
+export class BareSession {
+  private constructor(
+    private readonly session: InferenceSession,
+    private readonly feeds: Record<string, Tensor>,
+    private readonly fetches: string[],
+    /** Reading (and sha256-checking) the model bytes. */
+    readonly modelBytesMs: number,
+    readonly sessionCreateMs: number,
+  ) {}
+
+  static async create(engine: EngineChoice): Promise<BareSession> {
+    let start = performance.now();
+    const model = await loadModelBytes(engine);
+    const modelBytesMs = elapsedSince(start);
+    start = performance.now();
+    const session = await ort.InferenceSession.create(model.bytes, {
+      graphOptimizationLevel: "all",
+      ...(engine.threads === undefined ? {} : { intraOpNumThreads: engine.threads, interOpNumThreads: 1 }),
+    });
+    const sessionCreateMs = elapsedSince(start);
+    const [width, height] = model.description.inputSize;
+    const tensor = new ort.Tensor("float32", randomInput(3 * width * height), [1, 3, height, width]);
+    const feeds = { [session.inputNames[0] ?? "input"]: tensor };
+    return new BareSession(session, feeds, [session.outputNames[0] ?? "output"], modelBytesMs, sessionCreateMs);
+  }
+
+  /** One `session.run`, in milliseconds. */
+  async run(): Promise<number> {
+    const start = performance.now();
+    await this.session.run(this.feeds, this.fetches);
+    return elapsedSince(start);
+  }
+
+  release(): Promise<void> {
+    return this.session.release();
   }
 }
 

@@ -26,7 +26,9 @@ export async function writeBenchmarkDocs(root: string, body: string): Promise<st
     const next = text.indexOf("\n## ", start + HEADING.length);
     text = text.slice(0, start) + section + (next >= 0 ? `\n${text.slice(next + 1)}` : "");
   } else {
-    text = text ? `${text.trimEnd()}\n\n${section}` : `# Benchmarks\n\nProduced by \`pnpm bench\` (packages/core/src/bench/).\n\n${section}`;
+    text = text
+      ? `${text.trimEnd()}\n\n${section}`
+      : `# Benchmarks\n\nProduced by \`pnpm bench\` (packages/core/src/bench/).\n\n${section}`;
   }
   await writeFile(file, text);
   return file;

@@ -2,7 +2,7 @@
 // for a ~1 MP and a ~12 MP photo. The same bundle runs as the parent and, with
 // --child, as the cold and warm child processes. Heavy modules are imported
 // lazily so a cold child pays for them inside its own measurement.
-import { USAGE, parseBenchArgs } from "./args.js";
+import { parseBenchArgs, USAGE } from "./args.js";
 import { type ChildReport, REPORT_MARKER } from "./protocol.js";
 
 async function main(argv: string[]): Promise<number> {

@@ -14,6 +14,7 @@ import { type PhotoSummary, summarize } from "./summary.js";
 export async function runParent(args: BenchArgs): Promise<number> {
   const root = workspaceRoot();
   const engine: EngineChoice = { model: args.model, modelPath: args.modelPath, threads: args.threads };
+  const loadBefore = os.loadavg()[0];
   const dir = await mkdtemp(path.join(os.tmpdir(), "cutout-bench-"));
   try {
     const photos = args.images.length > 0 ? await userPhotos(args.images) : await makePhotos(root, dir);
@@ -33,6 +34,7 @@ export async function runParent(args: BenchArgs): Promise<number> {
       photos: sourceNote(args.images.length > 0),
       command: ["pnpm bench", ...process.argv.slice(2).filter((a) => a !== "--write-docs" && a !== "--json")].join(" "),
       date: new Date().toISOString().slice(0, 10),
+      load: [loadBefore, os.loadavg()[0]] as [number, number],
     };
     const report = renderReport(results, context);
     process.stdout.write(args.json ? `${JSON.stringify({ ...context, results }, null, 2)}\n` : `\n${report}\n`);

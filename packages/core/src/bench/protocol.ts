@@ -28,7 +28,7 @@ export interface ColdReport {
   maxRssKiB: number;
 }
 
-/** One warm process: N end-to-end runs, then N bare `session.run` calls on the same threads. */
+/** One warm process: N end-to-end runs alternating with N bare `session.run` calls on the same threads. */
 export interface WarmReport {
   kind: "warm";
   width: number;
@@ -36,8 +36,10 @@ export interface WarmReport {
   model: string;
   e2eMs: number[];
   stageMs: Record<Stage, number[]>;
-  /** Peak RSS of the process after the end-to-end loop, before the bare session exists. */
+  /** Peak RSS after two images (model loaded, buffers grown), before the bare session exists. */
   peakRssKiB: number;
+  /** Peak RSS at the end, with the bare session's weights and buffers on top. */
+  peakRssWithBareKiB: number;
   /** Reading (and sha256-checking) the model bytes, then creating a bare session from them. */
   modelBytesMs: number;
   sessionCreateMs: number;

@@ -26,10 +26,20 @@ export interface PhotoSummary {
     runs: number;
     e2eMedianMs: number;
     bareMedianMs: number;
-    /** Median end-to-end over median bare session.run; above 1.0 is our own overhead. */
+    /**
+     * Median of the per-pair ratios (each timed remove over the bare run right
+     * after it), so slow drift in machine load cancels; above 1.0 is our own overhead.
+     */
     ratio: number;
+    /** Median end-to-end over median bare run, for comparison. */
+    ratioOfMedians: number;
+    /** Fastest end-to-end over fastest bare run: other tenants only ever add time, so the minima are the least disturbed. */
+    ratioOfMinima: number;
     stageMedianMs: Record<Stage, number>;
+    /** Median of (end-to-end − inference stage) per run: our own time, untouched by the bare run's noise. */
+    outsideInferenceMs: number;
     peakRssMB: number;
+    peakRssWithBareMB: number;
     modelBytesMs: number;
     sessionCreateMs: number;
     e2eMs: number[];
@@ -63,9 +73,13 @@ export function summarize(photo: Photo, cold: ChildRun<ColdReport>, warm: ChildR
       runs: w.e2eMs.length,
       e2eMedianMs,
       bareMedianMs,
-      ratio: e2eMedianMs / bareMedianMs,
+      ratio: median(w.e2eMs.map((e, i) => e / w.bareMs[i])),
+      ratioOfMedians: e2eMedianMs / bareMedianMs,
+      ratioOfMinima: Math.min(...w.e2eMs) / Math.min(...w.bareMs),
       stageMedianMs,
+      outsideInferenceMs: median(w.e2eMs.map((e, i) => e - w.stageMs.inference[i])),
       peakRssMB: kibToMB(w.peakRssKiB),
+      peakRssWithBareMB: kibToMB(w.peakRssWithBareKiB),
       modelBytesMs: w.modelBytesMs,
       sessionCreateMs: w.sessionCreateMs,
       e2eMs: w.e2eMs,
