@@ -28,6 +28,8 @@ export class IsnetSession implements MatteSession {
   ): Promise<IsnetSession> {
     const options: InferenceSession.SessionOptions = {
       graphOptimizationLevel: "all",
+      // The arena keeps every activation buffer after a run: ~0.9 GB more resident for no measured speed gain.
+      enableCpuMemArena: false,
       ...(settings.threads === undefined ? {} : { intraOpNumThreads: settings.threads, interOpNumThreads: 1 }),
       ...settings.sessionOptions,
     };
