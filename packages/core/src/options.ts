@@ -1,62 +1,66 @@
-import { type Rgba, parseColor } from "./color.js";
 import { invalidOption } from "./errors.js";
-
-export const OUTPUT_FORMATS = ["png", "webp", "jpg", "zip", "mask"] as const;
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+import type { CanonicalOptions } from "./options/canonical.js";
+import { type CutoutOptions, resolveCanonical } from "./options/resolve.js";
+import { DEFAULT_MAX_PNG_PIXELS } from "./render.js";
 
 /** remove.bg refuses inputs above 50 megapixels; so do we, unless told otherwise. */
 export const DEFAULT_MAX_PIXELS = 50_000_000;
 /** Upper bound on bytes read from a stream or URL, so a hostile source cannot exhaust memory. */
 export const DEFAULT_MAX_INPUT_BYTES = 256 * 1024 * 1024;
+export const DEFAULT_TIMEOUT_MS = 30_000;
 
-/** What a caller may pass; every field optional, every value checked by `resolveOptions`. */
-export interface RemoveOptions {
-  format?: OutputFormat | "jpeg";
-  /** Background for formats without alpha (jpg); white by default. */
-  bgColor?: string;
-  /** Largest input, in pixels (width x height), checked before decoding. `false` lifts the limit. */
+/** Limits on untrusted input, checked before any work. */
+export interface InputLimits {
+  /** Largest input, in pixels (width x height), checked from the header before decoding. `false` lifts the limit. */
   maxPixels?: number | false;
   /** Largest input, in bytes, read from a stream or URL. */
   maxInputBytes?: number;
-  /** Network timeout for URL inputs, in milliseconds. */
+  /** Network timeout for URL inputs (and background images), in milliseconds. */
   timeoutMs?: number;
+  /** Largest PNG output, in pixels; remove.bg's 10 MP by default. `false` lifts it. */
+  maxPngPixels?: number | false;
+}
+
+/**
+ * What `removeBackground` takes per image: every option of the canonical
+ * model in remove.bg's meaning (see OPTION_FIELDS), plus input limits.
+ * `format: "mask"` is shorthand for `channels: "alpha"` as a PNG.
+ */
+export interface RemoveOptions extends Omit<CutoutOptions, "format">, InputLimits {
+  format?: CutoutOptions["format"] | "mask";
 }
 
 export interface ResolvedOptions {
-  format: OutputFormat;
-  bgColor: Rgba;
+  canonical: CanonicalOptions;
   maxPixels: number;
   maxInputBytes: number;
   timeoutMs: number;
+  maxPngPixels: number;
 }
 
-const KNOWN = new Set(["format", "bgColor", "maxPixels", "maxInputBytes", "timeoutMs"]);
+const LIMIT_KEYS = ["maxPixels", "maxInputBytes", "timeoutMs", "maxPngPixels"] as const;
 
-/** Validates options at the door, naming the option and the bad value, as sharp does. */
+/** Validates everything at the door, naming the option and the bad value, as sharp does. */
 export function resolveOptions(options: RemoveOptions = {}): ResolvedOptions {
   if (typeof options !== "object" || options === null) throw invalidOption("options", "an object", options);
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key) && (options as Record<string, unknown>)[key] !== undefined && !ENGINE_KEYS.has(key)) {
-      throw invalidOption(key, `one of the known options (${[...KNOWN].join(", ")})`, key);
-    }
-  }
+  const { maxPixels, maxInputBytes, timeoutMs, maxPngPixels, format, ...rest } = options;
+  const cutout: CutoutOptions = format === "mask" ? { ...rest, format: "png", channels: "alpha" } : { ...rest, format };
   return {
-    format: resolveFormat(options.format),
-    bgColor: options.bgColor === undefined ? [255, 255, 255, 255] : parseColor(options.bgColor, "bgColor"),
-    maxPixels: options.maxPixels === false ? Number.MAX_SAFE_INTEGER : positiveInteger("maxPixels", options.maxPixels, DEFAULT_MAX_PIXELS),
-    maxInputBytes: positiveInteger("maxInputBytes", options.maxInputBytes, DEFAULT_MAX_INPUT_BYTES),
-    timeoutMs: positiveInteger("timeoutMs", options.timeoutMs, 30_000),
+    canonical: resolveCanonical(withoutUndefined(cutout)),
+    maxPixels: maxPixels === false ? Number.MAX_SAFE_INTEGER : positiveInteger("maxPixels", maxPixels, DEFAULT_MAX_PIXELS),
+    maxInputBytes: positiveInteger("maxInputBytes", maxInputBytes, DEFAULT_MAX_INPUT_BYTES),
+    timeoutMs: positiveInteger("timeoutMs", timeoutMs, DEFAULT_TIMEOUT_MS),
+    maxPngPixels: maxPngPixels === false ? Number.MAX_SAFE_INTEGER : positiveInteger("maxPngPixels", maxPngPixels, DEFAULT_MAX_PNG_PIXELS),
   };
 }
 
-/** Engine settings that may travel in the same object as the per-image options. */
-const ENGINE_KEYS = new Set(["model", "modelPath", "threads", "cacheDir", "onModelProgress", "runtime", "signal"]);
+/** Engine settings may travel in the same object; they are not image options. */
+const ENGINE_KEYS = new Set(["model", "modelPath", "threads", "cacheDir", "onModelProgress", "runtime"]);
 
-export function resolveFormat(format: unknown): OutputFormat {
-  if (format === undefined) return "png";
-  if (format === "jpeg") return "jpg";
-  if (typeof format === "string" && (OUTPUT_FORMATS as readonly string[]).includes(format)) return format as OutputFormat;
-  throw invalidOption("format", `one of ${OUTPUT_FORMATS.join(", ")}`, format);
+function withoutUndefined(options: CutoutOptions): CutoutOptions {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) if (value !== undefined && !ENGINE_KEYS.has(key)) out[key] = value;
+  return out as CutoutOptions;
 }
 
 export function positiveInteger(field: string, value: unknown, fallback: number): number {
@@ -66,3 +70,5 @@ export function positiveInteger(field: string, value: unknown, fallback: number)
   }
   return value;
 }
+
+export { LIMIT_KEYS };

@@ -4,7 +4,11 @@
  */
 export { CutoutError, isCutoutError, type ErrorCode } from "./errors.js";
 export { parseColor, type Rgba } from "./color.js";
-export { resolveOptions, resolveFormat, OUTPUT_FORMATS, type OutputFormat, type RemoveOptions, type ResolvedOptions } from "./options.js";
+export { resolveOptions, type InputLimits, type RemoveOptions, type ResolvedOptions } from "./options.js";
+export * from "./options/index.js";
+export { renderCutout, outputSize, DEFAULT_MAX_PNG_PIXELS, type ConcreteFormat, type Rendered, type RenderDeps } from "./render.js";
+export * from "./effects/index.js";
+export { encodeBmp } from "./output/bmp.js";
 export type { Box, PixelImage, PixelResizer, Plane } from "./image.js";
 export { cutoutPixels, refineMatte, type CutoutPixels } from "./pipeline.js";
 export { resizePixels, resizePlane } from "./matte/resize.js";

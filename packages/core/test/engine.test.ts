@@ -6,7 +6,12 @@ import * as ort from "onnxruntime-node";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CutoutError } from "../src/errors.js";
-import { encodeCutout } from "../src/node/encode.js";
+import { decodeImage } from "../src/node/decode.js";
+import { encodeRendered } from "../src/node/encode.js";
+import { sharpResize } from "../src/node/sharp-resize.js";
+import { type RemoveOptions, resolveOptions } from "../src/options.js";
+import { type CutoutPixels, cutoutPixels } from "../src/pipeline.js";
+import { renderCutout } from "../src/render.js";
 import { readInput } from "../src/node/read-input.js";
 import { type CutoutResult, Remover } from "../src/node/remover.js";
 import type { OrtRuntime } from "../src/sessions/session.js";
@@ -95,25 +100,31 @@ describe("Remover on real photos", () => {
   });
 
   it("encodes every output format", async () => {
-    const { rgba, width, height } = { rgba: await sharp(car.data).raw().toBuffer(), width: car.width, height: car.height };
-    const white = [255, 255, 255, 255] as const;
-    const webp = await sharp(await encodeCutout(rgba, car.alpha, width, height, { format: "webp", bgColor: white })).metadata();
+    const photo = (await decodeImage(readFileSync(fixture("car-1.jpg")), 50_000_000)).image;
+    const cut: CutoutPixels = await cutoutPixels(photo, await remover.load(), sharpResize);
+    const encode = async (options: RemoveOptions) => {
+      const deps = { resize: sharpResize, loadImage: () => Promise.reject(new Error("no background image here")) };
+      return encodeRendered(await renderCutout(photo, cut, resolveOptions(options).canonical, deps));
+    };
+    const webp = await sharp(await encode({ format: "webp" })).metadata();
     expect([webp.format, webp.hasAlpha]).toEqual(["webp", true]);
-    const jpg = await sharp(await encodeCutout(rgba, car.alpha, width, height, { format: "jpg", bgColor: [255, 0, 0, 255] }))
-      .raw()
-      .toBuffer({ resolveWithObject: true });
+    const jpg = await sharp(await encode({ format: "jpg", bgColor: "red" })).raw().toBuffer({ resolveWithObject: true });
     expect(jpg.info.channels).toBe(3);
     // The top-left corner is background, so it is the requested red.
     expect(jpg.data[0]).toBeGreaterThan(240);
     expect(jpg.data[1]).toBeLessThan(20);
-    const maskPng = await encodeCutout(rgba, car.alpha, width, height, { format: "mask", bgColor: white });
+    const maskPng = await encode({ format: "mask" });
     expect((await sharp(maskPng).metadata()).channels).toBe(1);
     const mask = await sharp(maskPng).toColourspace("b-w").raw().toBuffer();
-    expect(Buffer.compare(mask, Buffer.from(car.alpha))).toBe(0);
-    const zip = await encodeCutout(rgba, car.alpha, width, height, { format: "zip", bgColor: white });
+    expect(Buffer.compare(mask, Buffer.from(cut.alpha))).toBe(0);
+    const zip = await encode({ format: "zip" });
     expect(zip.subarray(0, 4).toString("hex")).toBe("504b0304");
     expect(zip.includes(Buffer.from("color.jpg"))).toBe(true);
     expect(zip.includes(Buffer.from("alpha.png"))).toBe(true);
+    const bmp = await encode({ format: "bmp" });
+    expect(bmp.subarray(0, 2).toString()).toBe("BM");
+    expect(bmp.readInt32LE(18)).toBe(480);
+    expect(bmp.readUInt16LE(28)).toBe(32);
   });
 
   it("refuses bad options before doing any work", async () => {

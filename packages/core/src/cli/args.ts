@@ -1,5 +1,38 @@
 import { parseArgs } from "node:util";
-import { OUTPUT_FORMATS } from "../options.js";
+import { OPTION_FIELDS, type OptionField } from "../options/option-fields.js";
+
+/** Flags of the engine and the CLI itself; image options come from OPTION_FIELDS. */
+const CLI_FLAGS = {
+  output: { type: "string", short: "o" },
+  model: { type: "string", short: "m" },
+  "model-path": { type: "string" },
+  threads: { type: "string", short: "t" },
+  "max-pixels": { type: "string" },
+  "max-png-pixels": { type: "string" },
+  recursive: { type: "boolean", short: "r" },
+  json: { type: "boolean" },
+  quiet: { type: "boolean", short: "q" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "v" },
+} as const;
+
+const SHORT: Partial<Record<string, string>> = { format: "f" };
+
+function flagName(field: OptionField): string {
+  return field.flag.replace(/^--/, "");
+}
+
+/** parseArgs options for every image option: booleans also get a --no- form. */
+function optionFlags(): Record<string, { type: "string" | "boolean"; short?: string }> {
+  const flags: Record<string, { type: "string" | "boolean"; short?: string }> = {};
+  for (const field of OPTION_FIELDS) {
+    const name = flagName(field);
+    const short = SHORT[field.name];
+    flags[name] = { type: field.kind === "boolean" ? "boolean" : "string", ...(short ? { short } : {}) };
+    if (field.kind === "boolean") flags[`no-${name}`] = { type: "boolean" };
+  }
+  return flags;
+}
 
 export const USAGE = `Usage: cutout [options] <image | folder | glob ...>
        cutout [options] - < photo.jpg > cutout.png
@@ -7,36 +40,50 @@ export const USAGE = `Usage: cutout [options] <image | folder | glob ...>
 Removes the background of each image, locally. By default each result is
 written beside its input as <name>.cutout.png; inputs are never overwritten.
 
-Options:
-  -o, --output <path>     output file (one input) or folder (several inputs)
-  -f, --format <format>   ${OUTPUT_FORMATS.join(" | ")} (default: png)
-      --bg-color <color>  background for jpg output (default: white)
-  -m, --model <name>      isnet-fp16 (default) | isnet-q8
-      --model-path <file> use a local .onnx file instead of downloading
-  -t, --threads <n>       inference threads (default: all cores)
-  -r, --recursive         descend into sub-folders of folder inputs
-      --max-pixels <n>    refuse larger images (default: 50000000)
-      --json              print each result's metadata as a JSON line
-  -q, --quiet             no progress output
-  -h, --help              show this help
-  -v, --version           show the version
+Files:
+  -o, --output <path>       output file (one input) or folder (several inputs)
+  -r, --recursive           descend into sub-folders of folder inputs
+      --json                print each result's metadata as a JSON line
+  -q, --quiet               no progress output
+
+Engine:
+  -m, --model <name>        isnet-fp16 (default) | isnet-q8
+      --model-path <file>   use a local .onnx file instead of downloading
+  -t, --threads <n>         inference threads (default: all cores)
+      --max-pixels <n>      refuse larger inputs (default: 50000000)
+      --max-png-pixels <n>  largest PNG output (default: 10000000, as remove.bg)
+
+Image options (remove.bg's names and meanings; -f mask = --channels alpha):
+${OPTION_FIELDS.map(describe).join("\n")}
+
+  -h, --help                show this help
+  -v, --version             show the version
 
 Exit codes: 0 all done, 1 some inputs failed, 2 bad usage.`;
+
+function describe(field: OptionField): string {
+  const short = SHORT[field.name];
+  const value = field.kind === "boolean" ? "" : field.values ? ` <${field.values.join("|")}>` : ` <${field.kind}>`;
+  const flag = `${short ? `-${short}, ` : "    "}${field.flag}${value}${field.kind === "boolean" ? ` | --no-${flagName(field)}` : ""}`;
+  const fallback = field.default === "" ? "" : ` (default: ${field.default})`;
+  return `  ${flag}\n        ${field.description}${fallback}`;
+}
 
 export interface CliArgs {
   inputs: string[];
   output?: string;
-  format?: string;
-  bgColor?: string;
   model?: string;
   modelPath?: string;
   threads?: number;
   maxPixels?: number;
+  maxPngPixels?: number;
   recursive: boolean;
   json: boolean;
   quiet: boolean;
   help: boolean;
   version: boolean;
+  /** Image options by camelCase name, as the user typed them (strings or booleans). */
+  image: Record<string, string | boolean>;
 }
 
 /** A mistake in the command line itself: exit code 2. */
@@ -49,44 +96,36 @@ export function parseCliArgs(argv: string[]): CliArgs {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const v = parsed.values;
+  const v = parsed.values as Record<string, string | boolean | undefined>;
+  const image: Record<string, string | boolean> = {};
+  for (const field of OPTION_FIELDS) {
+    const name = flagName(field);
+    const on = v[name];
+    const off = v[`no-${name}`];
+    if (on !== undefined && off !== undefined) throw new UsageError(`--${name} and --no-${name} contradict each other`);
+    if (on !== undefined) image[field.name] = on;
+    if (off !== undefined) image[field.name] = false;
+  }
+  const text = (key: string) => v[key] as string | undefined;
   return {
     inputs: parsed.positionals,
-    output: v.output,
-    format: v.format,
-    bgColor: v["bg-color"],
-    model: v.model,
-    modelPath: v["model-path"],
-    threads: integerFlag("--threads", v.threads),
-    maxPixels: integerFlag("--max-pixels", v["max-pixels"]),
-    recursive: v.recursive ?? false,
-    json: v.json ?? false,
-    quiet: v.quiet ?? false,
-    help: v.help ?? false,
-    version: v.version ?? false,
+    output: text("output"),
+    model: text("model"),
+    modelPath: text("model-path"),
+    threads: integerFlag("--threads", text("threads")),
+    maxPixels: integerFlag("--max-pixels", text("max-pixels")),
+    maxPngPixels: integerFlag("--max-png-pixels", text("max-png-pixels")),
+    recursive: v.recursive === true,
+    json: v.json === true,
+    quiet: v.quiet === true,
+    help: v.help === true,
+    version: v.version === true,
+    image,
   };
 }
 
 function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      output: { type: "string", short: "o" },
-      format: { type: "string", short: "f" },
-      "bg-color": { type: "string" },
-      model: { type: "string", short: "m" },
-      "model-path": { type: "string" },
-      threads: { type: "string", short: "t" },
-      "max-pixels": { type: "string" },
-      recursive: { type: "boolean", short: "r" },
-      json: { type: "boolean" },
-      quiet: { type: "boolean", short: "q" },
-      help: { type: "boolean", short: "h" },
-      version: { type: "boolean", short: "v" },
-    },
-  });
+  return parseArgs({ args: argv, allowPositionals: true, strict: true, options: { ...CLI_FLAGS, ...optionFlags() } });
 }
 
 function integerFlag(flag: string, value: string | undefined): number | undefined {

@@ -1,13 +1,13 @@
 import { readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import { DEFAULT_MODEL, getModelSpec } from "@cutout/models";
 import { CutoutError, isCutoutError } from "../errors.js";
 import { type RemoveOptions, type ResolvedOptions, resolveOptions } from "../options.js";
 import { type CutoutResult, Remover } from "../node/remover.js";
 import { writeFileAtomic } from "../node/write-atomic.js";
 import { type CliArgs, USAGE, UsageError, parseCliArgs } from "./args.js";
-import { type Job, planJobs } from "./plan.js";
+import { type Job, type OutputKind, planJobs, withFormat } from "./plan.js";
 import { ProgressBar, formatBytes } from "./progress.js";
 
 const EXIT_OK = 0;
@@ -18,6 +18,7 @@ export async function main(argv: string[]): Promise<number> {
   let args: CliArgs;
   let options: ResolvedOptions;
   let perImage: RemoveOptions;
+  let kind: OutputKind;
   let jobs: Job[];
   try {
     args = parseCliArgs(argv);
@@ -27,10 +28,11 @@ export async function main(argv: string[]): Promise<number> {
       if (process.stdin.isTTY) throw new UsageError("no input given");
       args.inputs = ["-"];
     }
-    perImage = { format: args.format as RemoveOptions["format"], bgColor: args.bgColor, maxPixels: args.maxPixels };
+    perImage = { ...(args.image as RemoveOptions), maxPixels: args.maxPixels, maxPngPixels: args.maxPngPixels };
     options = resolveOptions(perImage);
     getModelSpec(args.model ?? DEFAULT_MODEL);
-    jobs = await planJobs(args.inputs, args.output, options.format, args.recursive);
+    kind = { format: options.canonical.format, channels: options.canonical.channels };
+    jobs = await planJobs(args.inputs, args.output, kind, args.recursive);
     if (jobs.some((j) => j.output === "-") && process.stdout.isTTY) {
       throw new UsageError("refusing to write image data to a terminal; redirect stdout or pass -o");
     }
@@ -43,10 +45,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  return run(args, perImage, jobs);
+  return run(args, perImage, kind, jobs);
 }
 
-async function run(args: CliArgs, options: RemoveOptions, jobs: Job[]): Promise<number> {
+async function run(args: CliArgs, options: RemoveOptions, kind: OutputKind, jobs: Job[]): Promise<number> {
+  const inputs = new Set(jobs.map((j) => resolve(j.input)));
   const bar = ProgressBar.for(process.stderr, args.quiet);
   const remover = new Remover({
     model: args.model,
@@ -73,10 +76,14 @@ async function run(args: CliArgs, options: RemoveOptions, jobs: Job[]): Promise<
       if (job.output !== "-") await ensureFolder(dirname(job.output));
       const input = job.input === "-" ? process.stdin : job.input;
       const result = await remover.remove(input, options);
-      if (job.output === "-") await writeStdout(result.data);
-      else await writeOutput(job.output, result.data);
+      const target = withFormat(job, kind, result.format);
+      if (target !== "-" && inputs.has(resolve(target))) {
+        throw new CutoutError("output_exists", `refusing to overwrite the input file ${target}`);
+      }
+      if (target === "-") await writeStdout(result.data);
+      else await writeOutput(target, result.data);
       bar.clear();
-      report(args, job, result);
+      report(args, { ...job, output: target }, result);
     } catch (error) {
       failed++;
       bar.clear();

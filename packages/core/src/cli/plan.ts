@@ -2,7 +2,7 @@ import { readdir, stat } from "node:fs/promises";
 import { basename, dirname, extname, join, relative, resolve, sep } from "node:path";
 import { glob, isDynamicPattern } from "tinyglobby";
 import { CutoutError } from "../errors.js";
-import type { OutputFormat } from "../options.js";
+import type { ChannelsSpec, FormatSpec } from "../options/canonical.js";
 
 /** File types the decoder reads; folder and glob inputs are filtered to these. */
 const IMAGE_EXTENSIONS = new Set([".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".avif", ".heic", ".heif"]);
@@ -12,19 +12,27 @@ export interface Job {
   input: string;
   /** A file path, or "-" for standard output. */
   output: string;
+  /** True when the output name was made here (not given with -o), so its extension may follow the format `auto` picks. */
+  derived: boolean;
   /** Set when the job cannot run at all (missing input, would overwrite an input). */
   error?: CutoutError;
 }
 
-export function outputSuffix(format: OutputFormat): string {
-  switch (format) {
-    case "mask":
-      return ".mask.png";
-    case "jpg":
-      return ".cutout.jpg";
-    default:
-      return `.cutout.${format}`;
-  }
+/** What a result is written as: `<name>.cutout.<ext>`, or `<name>.mask.<ext>` for the matte alone. */
+export interface OutputKind {
+  format: FormatSpec;
+  channels: ChannelsSpec;
+}
+
+export function outputSuffix(kind: OutputKind, format: string = kind.format === "auto" ? "png" : kind.format): string {
+  return `.${kind.channels === "alpha" ? "mask" : "cutout"}.${format}`;
+}
+
+/** The derived output name for the format actually written (format `auto` decides after processing). */
+export function withFormat(job: Job, kind: OutputKind, format: string): string {
+  if (!job.derived) return job.output;
+  const planned = outputSuffix(kind);
+  return job.output.endsWith(planned) ? job.output.slice(0, -planned.length) + outputSuffix(kind, format) : job.output;
 }
 
 /** True for files this tool wrote, so re-running on a folder does not cut out its own cutouts. */
@@ -40,7 +48,7 @@ function isImage(path: string): boolean {
  * Expands the command line's inputs (files, folders, globs, "-") into jobs
  * with their output paths. Never plans a write over an input.
  */
-export async function planJobs(inputs: string[], output: string | undefined, format: OutputFormat, recursive: boolean): Promise<Job[]> {
+export async function planJobs(inputs: string[], output: string | undefined, kind: OutputKind, recursive: boolean): Promise<Job[]> {
   const found: { path: string; root?: string; error?: string }[] = [];
   for (const input of inputs) {
     if (input === "-") {
@@ -73,25 +81,26 @@ export async function planJobs(inputs: string[], output: string | undefined, for
   const claimed = new Map<string, string>();
 
   return unique.map(({ path, root, error }): Job => {
-    const target = outputPath(path, root, output, toFolder, format);
-    if (error) return { input: path, output: target, error: new CutoutError("input_unreadable", error) };
+    const target = outputPath(path, root, output, toFolder, kind);
+    const derived = output === undefined || toFolder;
+    if (error) return { input: path, output: target, derived, error: new CutoutError("input_unreadable", error) };
     if (target !== "-") {
       const absolute = resolve(target);
       if (inputPaths.has(absolute)) {
-        return { input: path, output: target, error: new CutoutError("output_exists", `refusing to overwrite the input file ${target}`) };
+        return { input: path, output: target, derived, error: new CutoutError("output_exists", `refusing to overwrite the input file ${target}`) };
       }
       const other = claimed.get(absolute);
       if (other) {
-        return { input: path, output: target, error: new CutoutError("output_exists", `its output ${target} would overwrite the output of ${other}`) };
+        return { input: path, output: target, derived, error: new CutoutError("output_exists", `its output ${target} would overwrite the output of ${other}`) };
       }
       claimed.set(absolute, path);
     }
-    return { input: path, output: target };
+    return { input: path, output: target, derived };
   });
 }
 
-function outputPath(path: string, root: string | undefined, output: string | undefined, toFolder: boolean, format: OutputFormat): string {
-  const suffix = outputSuffix(format);
+function outputPath(path: string, root: string | undefined, output: string | undefined, toFolder: boolean, kind: OutputKind): string {
+  const suffix = outputSuffix(kind);
   if (path === "-") return output === undefined ? "-" : toFolder ? join(output, `stdin${suffix}`) : output;
   const stem = basename(path, extname(path)) + suffix;
   if (output === undefined) return join(dirname(path), stem);

@@ -1,47 +1,47 @@
 import sharp from "sharp";
-import type { Rgba } from "../color.js";
-import type { OutputFormat } from "../options.js";
-import { flattenOver } from "../output/flatten.js";
+import { encodeBmp } from "../output/bmp.js";
 import { createZip } from "../output/zip.js";
+import type { ConcreteFormat, Rendered } from "../render.js";
 
-export const MIME_TYPES: Record<OutputFormat, string> = {
+export const MIME_TYPES: Record<ConcreteFormat, string> = {
   png: "image/png",
   webp: "image/webp",
   jpg: "image/jpeg",
+  bmp: "image/bmp",
   zip: "application/zip",
-  mask: "image/png",
 };
 
-export interface EncodeSettings {
-  format: OutputFormat;
-  bgColor: Rgba;
-}
-
 /**
- * Encodes un-premultiplied RGBA. PNG uses a fast zlib level: at 12 MP the
- * default level costs more than inference for a file only a few percent
- * smaller.
+ * Encodes rendered pixels. PNG uses a fast zlib level without adaptive
+ * filtering: at 12 MP the default costs more than inference. Transparent
+ * pixels are black, so runs of them compress well anyway.
  */
-export async function encodeCutout(rgba: Uint8Array, alpha: Uint8Array, width: number, height: number, settings: EncodeSettings): Promise<Buffer> {
-  const raw = (data: Uint8Array, channels: 1 | 3 | 4) => sharp(data, { raw: { width, height, channels } });
-  switch (settings.format) {
+export async function encodeRendered(image: Rendered): Promise<Buffer> {
+  const { pixels, width, height, channels } = image;
+  const raw = (data: Uint8Array, c: 1 | 3 | 4) => {
+    const pipeline = sharp(data, { raw: { width, height, channels: c } });
+    return c === 1 ? pipeline.toColourspace("b-w") : pipeline;
+  };
+  switch (image.format) {
     case "png":
-      return raw(rgba, 4).png({ compressionLevel: 3, adaptiveFiltering: false }).toBuffer();
+      return raw(pixels, channels).png({ compressionLevel: 3, adaptiveFiltering: false }).toBuffer();
     case "webp":
-      return raw(rgba, 4).webp({ quality: 90, alphaQuality: 100 }).toBuffer();
+      return raw(pixels, channels).webp({ quality: 90, alphaQuality: 100 }).toBuffer();
     case "jpg":
-      return raw(flattenOver(rgba, settings.bgColor), 3).jpeg({ quality: 90 }).toBuffer();
-    case "mask":
-      return maskPng(alpha, width, height);
+      return raw(pixels, channels).jpeg({ quality: 90 }).toBuffer();
+    case "bmp":
+      return Buffer.from(channels === 1 ? encodeBmp(greyToRgb(pixels), width, height, 3) : encodeBmp(pixels, width, height, channels));
     case "zip": {
-      // remove.bg's zip: the estimated foreground colours, and the matte beside them.
-      const color = await raw(rgba, 4).removeAlpha().jpeg({ quality: 90 }).toBuffer();
-      const mask = await maskPng(alpha, width, height);
-      return Buffer.from(createZip([{ name: "color.jpg", data: color }, { name: "alpha.png", data: mask }]));
+      // remove.bg's zip: the (estimated foreground) colours, and the matte beside them.
+      const color = await (channels === 4 ? raw(pixels, 4).removeAlpha() : raw(pixels, channels)).jpeg({ quality: 90 }).toBuffer();
+      const alpha = await raw(image.matte, 1).png().toBuffer();
+      return Buffer.from(createZip([{ name: "color.jpg", data: color }, { name: "alpha.png", data: alpha }]));
     }
   }
 }
 
-function maskPng(alpha: Uint8Array, width: number, height: number): Promise<Buffer> {
-  return sharp(alpha, { raw: { width, height, channels: 1 } }).toColourspace("b-w").png({ compressionLevel: 6 }).toBuffer();
+function greyToRgb(grey: Uint8Array): Uint8Array {
+  const out = new Uint8Array(grey.length * 3);
+  for (let i = 0, o = 0; i < grey.length; i++, o += 3) out[o] = out[o + 1] = out[o + 2] = grey[i];
+  return out;
 }

@@ -1,12 +1,13 @@
 import * as ort from "onnxruntime-node";
 import { CutoutError } from "../errors.js";
 import type { Box } from "../image.js";
-import { type OutputFormat, type RemoveOptions, positiveInteger, resolveOptions } from "../options.js";
+import { type RemoveOptions, type ResolvedOptions, positiveInteger, resolveOptions } from "../options.js";
 import { cutoutPixels } from "../pipeline.js";
+import { type ConcreteFormat, renderCutout } from "../render.js";
 import { createSession } from "../sessions/registry.js";
 import type { MatteSession, OrtRuntime } from "../sessions/session.js";
 import { decodeImage } from "./decode.js";
-import { MIME_TYPES, encodeCutout } from "./encode.js";
+import { MIME_TYPES, encodeRendered } from "./encode.js";
 import { type LoadedModel, type ModelSource, loadModelBytes } from "./load-model.js";
 import { type ImageInput, readInput } from "./read-input.js";
 import { sharpResize } from "./sharp-resize.js";
@@ -21,16 +22,27 @@ export interface EngineOptions extends ModelSource {
 export interface CutoutResult {
   /** The encoded output in the requested format. */
   data: Buffer;
-  format: OutputFormat;
+  format: ConcreteFormat;
   mimeType: string;
-  /** The alpha matte, width x height bytes. */
+  /** The output's alpha, width x height bytes. */
   alpha: Uint8Array;
+  /** Output size. */
   width: number;
   height: number;
-  /** The subject's bounding box in output pixels; null when nothing was found. */
+  /** The subject's bounding box in the input's pixel coordinates (after orientation); null when nothing was found. */
   foreground: Box | null;
   /** Milliseconds per stage. */
-  timings: { read: number; decode: number; modelLoad: number; preprocess: number; inference: number; postprocess: number; encode: number; total: number };
+  timings: {
+    read: number;
+    decode: number;
+    modelLoad: number;
+    preprocess: number;
+    inference: number;
+    postprocess: number;
+    effects: number;
+    encode: number;
+    total: number;
+  };
   engine: "local";
   model: string;
   /** The input as found, before orientation and colour conversion. */
@@ -79,17 +91,28 @@ export class Remover {
     const t2b = performance.now();
     const cut = await this.exclusive(() => cutoutPixels(decoded.image, session, sharpResize));
     const t3 = performance.now();
-    const data = await encodeCutout(cut.rgba, cut.alpha, cut.width, cut.height, resolved);
+    const loadImage = (source: Uint8Array | string) => loadBackground(source, resolved);
+    const rendered = await renderCutout(decoded.image, cut, resolved.canonical, { resize: sharpResize, loadImage }, resolved.maxPngPixels);
     const t4 = performance.now();
+    const data = await encodeRendered(rendered);
+    const t5 = performance.now();
     return {
       data,
-      format: resolved.format,
-      mimeType: MIME_TYPES[resolved.format],
-      alpha: cut.alpha,
-      width: cut.width,
-      height: cut.height,
-      foreground: cut.foreground,
-      timings: { read: t1 - t0, decode: t2 - t1, modelLoad: t2b - t2, ...cut.timings, encode: t4 - t3, total: t4 - t0 },
+      format: rendered.format,
+      mimeType: MIME_TYPES[rendered.format],
+      alpha: rendered.matte,
+      width: rendered.width,
+      height: rendered.height,
+      foreground: rendered.foreground,
+      timings: {
+        read: t1 - t0,
+        decode: t2 - t1,
+        modelLoad: t2b - t2,
+        ...cut.timings,
+        effects: t4 - t3,
+        encode: t5 - t4,
+        total: t5 - t0,
+      },
       engine: "local",
       model: this.model?.name ?? "unknown",
       source: decoded.source,
@@ -108,6 +131,12 @@ export class Remover {
     this.queue = run.catch(() => undefined);
     return run;
   }
+}
+
+/** Background images are untrusted input too: same byte, pixel and time limits as the photo. */
+async function loadBackground(source: Uint8Array | string, limits: ResolvedOptions) {
+  const { bytes } = await readInput(source, limits);
+  return (await decodeImage(bytes, limits.maxPixels)).image;
 }
 
 const shared = new Map<string, Remover>();
