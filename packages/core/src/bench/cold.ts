@@ -1,4 +1,5 @@
-import type { ColdReport, EngineChoice } from "./protocol.js";
+import { type ColdReport, type EngineChoice, PNG_AT_ANY_SIZE } from "./protocol.js";
+
 
 type Core = typeof import("../index.js");
 
@@ -13,7 +14,7 @@ export async function runCold(image: string, engine: EngineChoice): Promise<Cold
   const core: Core = await import(entry);
   const importMs = performance.now() - bootMs;
   const remover = new core.Remover(engine);
-  const result = await remover.remove(image);
+  const result = await remover.remove(image, PNG_AT_ANY_SIZE);
   const firstResultMs = performance.now();
   await remover.close();
   return {

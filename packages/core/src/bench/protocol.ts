@@ -4,7 +4,7 @@ import type { CutoutResult } from "../node/remover.js";
 export type Timings = CutoutResult["timings"];
 
 /** The stages reported per run in the warm loop. */
-export const STAGES = ["read", "decode", "preprocess", "inference", "postprocess", "encode"] as const;
+export const STAGES = ["read", "decode", "preprocess", "inference", "postprocess", "effects", "encode"] as const;
 export type Stage = (typeof STAGES)[number];
 
 /** What the engine is built with; the same for every child. */
@@ -50,3 +50,6 @@ export type ChildReport = ColdReport | WarmReport;
 
 /** The child's last stdout line carries its report after this marker. */
 export const REPORT_MARKER = "BENCH_REPORT ";
+
+/** The default PNG output, without remove.bg's 10 MP PNG limit, so 12 MP is measured like 1 MP. */
+export const PNG_AT_ANY_SIZE = { maxPngPixels: false } as const;

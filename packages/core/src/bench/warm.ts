@@ -1,7 +1,8 @@
 import { Remover } from "../node/remover.js";
 import { BareSession } from "./bare.js";
-import { type EngineChoice, STAGES, type Stage, type WarmReport } from "./protocol.js";
+import { type EngineChoice, PNG_AT_ANY_SIZE, STAGES, type Stage, type WarmReport } from "./protocol.js";
 import { elapsedSince } from "./stats.js";
+
 
 /**
  * Runs in its own process per photo, so one size's memory does not show in
@@ -12,8 +13,8 @@ import { elapsedSince } from "./stats.js";
  */
 export async function runWarm(image: string, engine: EngineChoice, runs: number): Promise<WarmReport> {
   const remover = new Remover(engine);
-  const first = await remover.remove(image);
-  await remover.remove(image);
+  const first = await remover.remove(image, PNG_AT_ANY_SIZE);
+  await remover.remove(image, PNG_AT_ANY_SIZE);
   const peakRssKiB = process.resourceUsage().maxRSS;
   const bare = await BareSession.create(engine);
   await bare.run();
@@ -22,7 +23,7 @@ export async function runWarm(image: string, engine: EngineChoice, runs: number)
   const stageMs = Object.fromEntries(STAGES.map((s) => [s, [] as number[]])) as Record<Stage, number[]>;
   for (let i = 0; i < runs; i++) {
     const start = performance.now();
-    const result = await remover.remove(image);
+    const result = await remover.remove(image, PNG_AT_ANY_SIZE);
     e2eMs.push(elapsedSince(start));
     for (const stage of STAGES) stageMs[stage].push(result.timings[stage]);
     bareMs.push(await bare.run());
