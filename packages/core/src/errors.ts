@@ -14,7 +14,12 @@ export type ErrorCode =
   | "output_exists"
   | "output_unwritable"
   | "network_error"
-  | "timeout";
+  | "timeout"
+  | "no_foreground"
+  | "remote_auth_failed"
+  | "remote_quota_exceeded"
+  | "remote_rate_limited"
+  | "remote_error";
 
 export class CutoutError extends Error {
   readonly code: ErrorCode;

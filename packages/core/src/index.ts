@@ -1,5 +1,5 @@
 export * from "./pure.js";
-export { Remover, removeBackground, type CutoutResult, type EngineOptions } from "./node/remover.js";
+export { Remover, removeBackground, type CutoutResult, type EngineChoice, type EngineOptions } from "./node/remover.js";
 export { decodeImage, type DecodedImage } from "./node/decode.js";
 export { encodeRendered, MIME_TYPES } from "./node/encode.js";
 export type { ImageInput } from "./node/read-input.js";

@@ -55,7 +55,7 @@ export function resolveOptions(options: RemoveOptions = {}): ResolvedOptions {
 }
 
 /** Engine settings may travel in the same object; they are not image options. */
-const ENGINE_KEYS = new Set(["model", "modelPath", "threads", "cacheDir", "onModelProgress", "runtime"]);
+const ENGINE_KEYS = new Set(["model", "modelPath", "threads", "cacheDir", "onModelProgress", "runtime", "engine", "remote"]);
 
 function withoutUndefined(options: CutoutOptions): CutoutOptions {
   const out: Record<string, unknown> = {};

@@ -21,3 +21,5 @@ export { flattenOver } from "./output/flatten.js";
 export { createZip, crc32 } from "./output/zip.js";
 export { createSession, type ModelDescription } from "./sessions/registry.js";
 export type { MatteSession, OrtRuntime, SessionSettings } from "./sessions/session.js";
+export { fetchRemoteCutout } from "./remote/client.js";
+export { REMOTE_PROVIDERS, type RemoteProvider, type RemoteSettings } from "./remote/providers.js";

@@ -9,6 +9,9 @@ const CLI_FLAGS = {
   threads: { type: "string", short: "t" },
   "max-pixels": { type: "string" },
   "max-png-pixels": { type: "string" },
+  engine: { type: "string" },
+  provider: { type: "string" },
+  "remote-url": { type: "string" },
   recursive: { type: "boolean", short: "r" },
   json: { type: "boolean" },
   quiet: { type: "boolean", short: "q" },
@@ -52,6 +55,10 @@ Engine:
   -t, --threads <n>         inference threads (default: all cores)
       --max-pixels <n>      refuse larger inputs (default: 50000000)
       --max-png-pixels <n>  largest PNG output (default: 10000000, as remove.bg)
+      --engine <name>       local (default) | remote | auto (local, else remote)
+      --provider <name>     remote API: removebg (default)
+      --remote-url <url>    a remove.bg-compatible endpoint instead of the provider's
+                            The remote API key is read from CUTOUT_API_KEY.
 
 Image options (remove.bg's names and meanings; -f mask = --channels alpha):
 ${OPTION_FIELDS.map(describe).join("\n")}
@@ -77,6 +84,9 @@ export interface CliArgs {
   threads?: number;
   maxPixels?: number;
   maxPngPixels?: number;
+  engine?: string;
+  provider?: string;
+  remoteUrl?: string;
   recursive: boolean;
   json: boolean;
   quiet: boolean;
@@ -115,6 +125,9 @@ export function parseCliArgs(argv: string[]): CliArgs {
     threads: integerFlag("--threads", text("threads")),
     maxPixels: integerFlag("--max-pixels", text("max-pixels")),
     maxPngPixels: integerFlag("--max-png-pixels", text("max-png-pixels")),
+    engine: text("engine"),
+    provider: text("provider"),
+    remoteUrl: text("remote-url"),
     recursive: v.recursive === true,
     json: v.json === true,
     quiet: v.quiet === true,

@@ -4,7 +4,8 @@ import { dirname, resolve } from "node:path";
 import { DEFAULT_MODEL, getModelSpec } from "@cutout/models";
 import { CutoutError, isCutoutError } from "../errors.js";
 import { type RemoveOptions, type ResolvedOptions, resolveOptions } from "../options.js";
-import { type CutoutResult, Remover } from "../node/remover.js";
+import { type CutoutResult, type EngineChoice, Remover } from "../node/remover.js";
+import type { RemoteSettings } from "../remote/providers.js";
 import { writeFileAtomic } from "../node/write-atomic.js";
 import { type CliArgs, USAGE, UsageError, parseCliArgs } from "./args.js";
 import { type Job, type OutputKind, planJobs, withFormat } from "./plan.js";
@@ -19,6 +20,8 @@ export async function main(argv: string[]): Promise<number> {
   let options: ResolvedOptions;
   let perImage: RemoveOptions;
   let kind: OutputKind;
+  let remover: Remover;
+  const bar = ProgressBar.for(process.stderr, quietRequested(argv));
   let jobs: Job[];
   try {
     args = parseCliArgs(argv);
@@ -37,6 +40,14 @@ export async function main(argv: string[]): Promise<number> {
       throw new UsageError("refusing to write image data to a terminal; redirect stdout or pass -o");
     }
     if (args.json && jobs.some((j) => j.output === "-")) throw new UsageError("--json needs -o when the image goes to stdout");
+    remover = new Remover({
+      model: args.model,
+      modelPath: args.modelPath,
+      threads: args.threads,
+      engine: args.engine as EngineChoice | undefined,
+      remote: remoteSettings(args),
+      onModelProgress: (p) => bar.update(`Downloading model`, p.received, p.total, formatBytes(p.received)),
+    });
   } catch (error) {
     const e = error as { code?: string; message?: string };
     if (error instanceof UsageError || e.code === "validation_error") {
@@ -45,18 +56,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  return run(args, perImage, kind, jobs);
+  return run(args, perImage, kind, jobs, remover, bar);
 }
 
-async function run(args: CliArgs, options: RemoveOptions, kind: OutputKind, jobs: Job[]): Promise<number> {
+async function run(args: CliArgs, options: RemoveOptions, kind: OutputKind, jobs: Job[], remover: Remover, bar: ProgressBar): Promise<number> {
   const inputs = new Set(jobs.map((j) => resolve(j.input)));
-  const bar = ProgressBar.for(process.stderr, args.quiet);
-  const remover = new Remover({
-    model: args.model,
-    modelPath: args.modelPath,
-    threads: args.threads,
-    onModelProgress: (p) => bar.update(`Downloading model`, p.received, p.total, formatBytes(p.received)),
-  });
   let interrupted = false;
   const onSignal = () => {
     // Finish the image in hand (its write is atomic) and stop; a second Ctrl-C kills at once.
@@ -106,6 +110,13 @@ async function run(args: CliArgs, options: RemoveOptions, kind: OutputKind, jobs
   return failed > 0 ? EXIT_SOME_FAILED : EXIT_OK;
 }
 
+/** The key comes from the environment only: a flag would show in process lists and shell history. */
+function remoteSettings(args: CliArgs): RemoteSettings | undefined {
+  const apiKey = process.env.CUTOUT_API_KEY;
+  if (!apiKey) return undefined;
+  return { apiKey, ...(args.provider ? { provider: args.provider } : {}), ...(args.remoteUrl ? { url: args.remoteUrl } : {}) };
+}
+
 function report(args: CliArgs, job: Job, result: CutoutResult): void {
   if (args.json) {
     const { data, alpha, ...meta } = result;
@@ -149,6 +160,11 @@ function unwritable(path: string, error: unknown): CutoutError {
 
 function writeStdout(data: Uint8Array): Promise<void> {
   return new Promise((resolve, reject) => process.stdout.write(data, (error) => (error ? reject(error) : resolve())));
+}
+
+/** Progress is drawn unless --quiet/-q is on the command line (read before full parsing, which may fail). */
+function quietRequested(argv: string[]): boolean {
+  return argv.includes("--quiet") || argv.includes("-q");
 }
 
 function print(stream: NodeJS.WriteStream, text: string): number {

@@ -1,6 +1,8 @@
 import * as ort from "onnxruntime-node";
-import { CutoutError } from "../errors.js";
-import type { Box } from "../image.js";
+import { CutoutError, invalidOption, isCutoutError } from "../errors.js";
+import type { Box, PixelImage } from "../image.js";
+import type { RemoteSettings } from "../remote/providers.js";
+import { remoteCutout } from "./remote-cut.js";
 import { type RemoveOptions, type ResolvedOptions, positiveInteger, resolveOptions } from "../options.js";
 import { cutoutPixels } from "../pipeline.js";
 import { type ConcreteFormat, renderCutout } from "../render.js";
@@ -12,7 +14,16 @@ import { type LoadedModel, type ModelSource, loadModelBytes } from "./load-model
 import { type ImageInput, readInput } from "./read-input.js";
 import { sharpResize } from "./sharp-resize.js";
 
+export type EngineChoice = "local" | "remote" | "auto";
+
 export interface EngineOptions extends ModelSource {
+  /**
+   * local (default): the model on this machine. remote: a paid API (needs
+   * `remote`). auto: local, falling back to the remote API when the model
+   * cannot be loaded or run.
+   */
+  engine?: EngineChoice;
+  remote?: RemoteSettings;
   /** onnxruntime intra-op threads; all cores by default. */
   threads?: number;
   /** The onnxruntime flavour; onnxruntime-node unless another is injected. */
@@ -43,7 +54,8 @@ export interface CutoutResult {
     encode: number;
     total: number;
   };
-  engine: "local";
+  engine: "local" | "remote";
+  /** The model that cut the subject out (a manifest name, or the remote provider). */
   model: string;
   /** The input as found, before orientation and colour conversion. */
   source: { format: string; width: number; height: number; pages: number; orientation: number; hasAlpha: boolean };
@@ -62,6 +74,11 @@ export class Remover {
 
   constructor(private readonly engine: EngineOptions = {}) {
     if (engine.threads !== undefined) positiveInteger("threads", engine.threads, 1);
+    const choice = engine.engine ?? "local";
+    if (!["local", "remote", "auto"].includes(choice)) throw invalidOption("engine", "one of local, remote, auto", choice);
+    if (choice === "remote" && !engine.remote?.apiKey) {
+      throw new CutoutError("validation_error", "engine 'remote' needs remote.apiKey (the provider's API key)", { field: "apiKey" });
+    }
   }
 
   /** Loads the model now rather than on the first image (to show download progress up front, say). */
@@ -87,12 +104,10 @@ export class Remover {
     const t1 = performance.now();
     const decoded = await decodeImage(bytes, resolved.maxPixels);
     const t2 = performance.now();
-    const session = await this.load();
-    const t2b = performance.now();
-    const cut = await this.exclusive(() => cutoutPixels(decoded.image, session, sharpResize));
+    const { cut, photo, engine, modelLoad, warnings } = await this.cutout(bytes, decoded.image);
     const t3 = performance.now();
     const loadImage = (source: Uint8Array | string) => loadBackground(source, resolved);
-    const rendered = await renderCutout(decoded.image, cut, resolved.canonical, { resize: sharpResize, loadImage }, resolved.maxPngPixels);
+    const rendered = await renderCutout(photo, cut, resolved.canonical, { resize: sharpResize, loadImage }, resolved.maxPngPixels);
     const t4 = performance.now();
     const data = await encodeRendered(rendered);
     const t5 = performance.now();
@@ -107,17 +122,36 @@ export class Remover {
       timings: {
         read: t1 - t0,
         decode: t2 - t1,
-        modelLoad: t2b - t2,
+        modelLoad,
         ...cut.timings,
         effects: t4 - t3,
         encode: t5 - t4,
         total: t5 - t0,
       },
-      engine: "local",
-      model: this.model?.name ?? "unknown",
+      engine,
+      model: engine === "remote" ? `remote:${this.engine.remote?.provider ?? "removebg"}` : (this.model?.name ?? "unknown"),
       source: decoded.source,
-      warnings: [...(this.model?.warnings ?? []), ...decoded.warnings],
+      warnings: [...(this.model?.warnings ?? []), ...decoded.warnings, ...warnings],
     };
+  }
+
+  /** The subject cut out by the chosen engine, falling back from local to remote under `auto`. */
+  private async cutout(bytes: Uint8Array, photo: PixelImage) {
+    const choice = this.engine.engine ?? "local";
+    const remote = this.engine.remote;
+    const viaRemote = async (warnings: string[]) => ({ ...(await remoteCutout(bytes, photo, remote as RemoteSettings)), engine: "remote" as const, modelLoad: 0, warnings });
+    if (choice === "remote") return viaRemote([]);
+    const t0 = performance.now();
+    try {
+      const session = await this.load();
+      const modelLoad = performance.now() - t0;
+      const cut = await this.exclusive(() => cutoutPixels(photo, session, sharpResize));
+      return { cut, photo, engine: "local" as const, modelLoad, warnings: [] as string[] };
+    } catch (error) {
+      const localCannotRun = isCutoutError(error) && (error.code === "model_unavailable" || error.code === "inference_failed");
+      if (choice !== "auto" || !remote?.apiKey || !localCannotRun) throw error;
+      return viaRemote([`Local inference could not run (${error.code}); used the remote engine instead`]);
+    }
   }
 
   async close(): Promise<void> {
@@ -146,11 +180,11 @@ const shared = new Map<string, Remover>();
  * thread count, so repeated calls load the model once.
  */
 export function removeBackground(input: ImageInput, options: RemoveOptions & EngineOptions = {}): Promise<CutoutResult> {
-  const { model, modelPath, cacheDir, threads, runtime, onModelProgress, ...perImage } = options;
-  const key = JSON.stringify([model, modelPath, cacheDir, threads]);
+  const { model, modelPath, cacheDir, threads, runtime, onModelProgress, engine, remote, ...perImage } = options;
+  const key = JSON.stringify([model, modelPath, cacheDir, threads, engine, remote]);
   let remover = shared.get(key);
   if (!remover || runtime) {
-    remover = new Remover({ model, modelPath, cacheDir, threads, runtime, onModelProgress });
+    remover = new Remover({ model, modelPath, cacheDir, threads, runtime, onModelProgress, engine, remote });
     if (!runtime) shared.set(key, remover);
   }
   return remover.remove(input, perImage);

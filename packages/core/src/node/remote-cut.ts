@@ -1,0 +1,40 @@
+import sharp from "sharp";
+import type { PixelImage } from "../image.js";
+import { foregroundBox } from "../matte/bounding-box.js";
+import type { CutoutPixels } from "../pipeline.js";
+import { fetchRemoteCutout } from "../remote/client.js";
+import type { RemoteSettings } from "../remote/providers.js";
+import { sharpResize } from "./sharp-resize.js";
+
+/**
+ * The remote engine's cutout in the same shape as the local pipeline's, so
+ * effects and encoding run unchanged. The photo is resized to the remote
+ * result if the provider returned another size.
+ */
+export async function remoteCutout(bytes: Uint8Array, photo: PixelImage, settings: RemoteSettings): Promise<{ cut: CutoutPixels; photo: PixelImage }> {
+  const t0 = performance.now();
+  const png = await fetchRemoteCutout(bytes, settings);
+  const t1 = performance.now();
+  const { data, info } = await sharp(png, { limitInputPixels: photo.width * photo.height * 4 })
+    .ensureAlpha()
+    .toColourspace("srgb")
+    .raw({ depth: "uchar" })
+    .toBuffer({ resolveWithObject: true });
+  const { width, height } = info;
+  const alpha = new Uint8Array(width * height);
+  for (let i = 0, j = 3; i < alpha.length; i++, j += 4) {
+    alpha[i] = data[j];
+    // Match the local engine: nothing of the removed background stays under full transparency.
+    if (data[j] === 0) data[j - 3] = data[j - 2] = data[j - 1] = 0;
+  }
+  const sized = width === photo.width && height === photo.height ? photo : await sharpResize(photo, width, height);
+  const cut: CutoutPixels = {
+    rgba: data,
+    alpha,
+    width,
+    height,
+    foreground: foregroundBox(alpha, width, height),
+    timings: { preprocess: 0, inference: t1 - t0, postprocess: performance.now() - t1 },
+  };
+  return { cut, photo: sized };
+}
