@@ -1,6 +1,7 @@
 // Bundles each package's entry points with esbuild. Native modules (sharp,
 // onnxruntime-node) stay external: they load their own .node files.
 import { build } from "esbuild";
+import { actionBundle } from "../packages/github-action/build.config.mjs";
 
 const external = ["sharp", "onnxruntime-node", "onnxruntime-common", "onnxruntime-web"];
 const common = { bundle: true, platform: "node", format: "esm", target: "node20", sourcemap: true, external, logLevel: "warning" };
@@ -16,10 +17,19 @@ await Promise.all([
     outdir: "packages/core/dist",
     splitting: true,
   }),
+  // pnpm eval (bench/, private): the engine and imgly's baseline are loaded at run time, never bundled.
+  build({
+    ...common,
+    external: [...external, "@cutout/core", "@imgly/background-removal-node"],
+    entryPoints: { eval: "bench/src/main.ts", "imgly-worker": "bench/src/imgly-worker.ts" },
+    outdir: "bench/dist",
+  }),
   build({
     ...common,
     platform: "neutral",
     entryPoints: { pure: "packages/core/src/pure.ts" },
     outdir: "packages/core/dist",
   }),
+  // The GitHub Action's bundle (dist/index.js); scripts/package.mjs there adds the native modules.
+  build(actionBundle),
 ]);
