@@ -3,3 +3,4 @@ export { Remover, removeBackground, type CutoutResult, type EngineChoice, type E
 export { decodeImage, type DecodedImage } from "./node/decode.js";
 export { encodeRendered, MIME_TYPES } from "./node/encode.js";
 export type { ImageInput } from "./node/read-input.js";
+export { writeFileAtomic } from "./node/write-atomic.js";

@@ -23,3 +23,4 @@ export { createSession, type ModelDescription } from "./sessions/registry.js";
 export type { MatteSession, OrtRuntime, SessionSettings } from "./sessions/session.js";
 export { fetchRemoteCutout } from "./remote/client.js";
 export { REMOTE_PROVIDERS, type RemoteProvider, type RemoteSettings } from "./remote/providers.js";
+export { IMAGE_EXTENSIONS, isImageFile, isOwnOutput, outputSuffix, type OutputKind } from "./output/file-names.js";

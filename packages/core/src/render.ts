@@ -60,7 +60,9 @@ export async function renderCutout(
   let alpha = cut.alpha;
   if (options.roi) {
     const r = options.roi;
-    const region = { x1: toPixels(r.x1, width), y1: toPixels(r.y1, height), x2: toPixels(r.x2, width), y2: toPixels(r.y2, height) };
+    // Whole pixels on the image, as applyRoi takes them: a region that rounds to nothing or lies off the image is empty.
+    const px = (length: Length, size: number) => Math.min(size, Math.max(0, Math.round(toPixels(length, size))));
+    const region = { x1: px(r.x1, width), y1: px(r.y1, height), x2: px(r.x2, width), y2: px(r.y2, height) };
     if (!(region.x2 > region.x1 && region.y2 > region.y1)) {
       throw new CutoutError("validation_error", `roi is empty on a ${width}x${height} image`, { field: "roi" });
     }
@@ -100,7 +102,8 @@ export async function renderCutout(
   }
 
   // Background.
-  const background = await backgroundLayer(photo, cut, options, layer, frameOrigin, padding, deps);
+  // The subject as the output has it: what roi removed is background, so bg_blur shows it.
+  const background = await backgroundLayer(photo, { alpha, width, height }, options, layer, frameOrigin, padding, deps);
   if (background) layer = { data: compositeOver(layer, { data: background, width: layer.width, height: layer.height }), width: layer.width, height: layer.height };
 
   if (options.angle % 360 !== 0) {
@@ -193,8 +196,13 @@ export function outputSize(width: number, height: number, size: SizeSpec): { wid
   switch (size.kind) {
     case "original":
       return { width, height };
-    case "megapixels":
-      return shrink(width, height, Math.sqrt(size.pixels / (width * height)));
+    case "megapixels": {
+      const scale = Math.sqrt(size.pixels / (width * height));
+      const rounded = shrink(width, height, scale);
+      // Rounding can overshoot the budget (1920x1080 at 0.25 MP rounds to 667x375, 250,125 pixels); flooring cannot.
+      if (rounded.width * rounded.height <= size.pixels) return rounded;
+      return { width: Math.max(1, Math.floor(width * scale)), height: Math.max(1, Math.floor(height * scale)) };
+    }
     case "longSide":
       return shrink(width, height, size.pixels / Math.max(width, height));
     case "explicit": {

@@ -6,24 +6,14 @@
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { glob } from "tinyglobby";
-import { outputSuffix } from "../../core/src/cli/plan.js";
+import { isImageFile, outputSuffix } from "../../core/src/index.js";
 import { git, splitNul } from "./git.js";
 import type { OutputMode, Settings } from "./inputs.js";
-
-/** File types core decodes (the CLI's list); any other match is left out. */
-export const IMAGE_EXTENSIONS = new Set([".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".avif", ".heic", ".heif"]);
 
 /** Never inputs, whatever `paths` says. */
 export const ALWAYS_IGNORED = ["**/.git/**", "**/node_modules/**"];
 
-/** True for files Cutout wrote, so re-running never cuts out its own cutouts. */
-export function isOwnOutput(file: string): boolean {
-  return /\.(cutout|mask)\.[a-z]+$/i.test(file);
-}
 
-export function isImage(file: string): boolean {
-  return IMAGE_EXTENSIONS.has(path.extname(file).toLowerCase()) && !isOwnOutput(file);
-}
 
 export function toPosix(file: string): string {
   return file.split(path.sep).join("/");
@@ -43,7 +33,7 @@ export async function findImages(settings: Pick<Settings, "workspace" | "paths" 
     expandDirectories: false,
     dot: false,
   });
-  return [...new Set(matches.map((m) => toPosix(path.normalize(m))))].filter(isImage).sort();
+  return [...new Set(matches.map((m) => toPosix(path.normalize(m))))].filter(isImageFile).sort();
 }
 
 export interface Job {

@@ -7,8 +7,7 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { defaultCacheDir } from "@cutout/models";
-import { CutoutError, isCutoutError, Remover } from "../../core/src/index.js";
-import { writeFileAtomic } from "../../core/src/node/write-atomic.js";
+import { CutoutError, isCutoutError, Remover, writeFileAtomic } from "../../core/src/index.js";
 import { changedFiles, type EventPayload, OnlyChangedError, readEvent } from "./changed.js";
 import { Freshness, finalOutput, findImages, type Job, planJobs } from "./files.js";
 import { InputErrors, readSettings, type Settings } from "./inputs.js";

@@ -2,10 +2,10 @@ import { readdir, stat } from "node:fs/promises";
 import { basename, dirname, extname, join, relative, resolve, sep } from "node:path";
 import { glob, isDynamicPattern } from "tinyglobby";
 import { CutoutError } from "../errors.js";
-import type { ChannelsSpec, FormatSpec } from "../options/canonical.js";
+import { type OutputKind, isImageFile, isOwnOutput, outputSuffix } from "../output/file-names.js";
 
-/** File types the decoder reads; folder and glob inputs are filtered to these. */
-const IMAGE_EXTENSIONS = new Set([".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".avif", ".heic", ".heif"]);
+export type { OutputKind };
+
 
 export interface Job {
   /** A file path, or "-" for standard input. */
@@ -18,15 +18,6 @@ export interface Job {
   error?: CutoutError;
 }
 
-/** What a result is written as: `<name>.cutout.<ext>`, or `<name>.mask.<ext>` for the matte alone. */
-export interface OutputKind {
-  format: FormatSpec;
-  channels: ChannelsSpec;
-}
-
-export function outputSuffix(kind: OutputKind, format: string = kind.format === "auto" ? "png" : kind.format): string {
-  return `.${kind.channels === "alpha" ? "mask" : "cutout"}.${format}`;
-}
 
 /** The derived output name for the format actually written (format `auto` decides after processing). */
 export function withFormat(job: Job, kind: OutputKind, format: string): string {
@@ -35,14 +26,6 @@ export function withFormat(job: Job, kind: OutputKind, format: string): string {
   return job.output.endsWith(planned) ? job.output.slice(0, -planned.length) + outputSuffix(kind, format) : job.output;
 }
 
-/** True for files this tool wrote, so re-running on a folder does not cut out its own cutouts. */
-function isOwnOutput(path: string): boolean {
-  return /\.(cutout|mask)\.[a-z]+$/i.test(path);
-}
-
-function isImage(path: string): boolean {
-  return IMAGE_EXTENSIONS.has(extname(path).toLowerCase()) && !isOwnOutput(path);
-}
 
 /**
  * Expands the command line's inputs (files, folders, globs, "-") into jobs
@@ -119,7 +102,7 @@ async function isFolderTarget(output: string): Promise<boolean> {
 async function listFolder(folder: string, recursive: boolean): Promise<string[]> {
   const entries = await readdir(folder, { withFileTypes: true, recursive });
   return entries
-    .filter((e) => e.isFile() && isImage(e.name))
+    .filter((e) => e.isFile() && isImageFile(e.name))
     .map((e) => join((e as { parentPath?: string; path?: string }).parentPath ?? (e as { path?: string }).path ?? folder, e.name))
     .sort();
 }

@@ -90,13 +90,14 @@ export function contactShadow(
   const depth = box.height * SQUASH;
   const far = Math.max(Math.max(0, style.blur) / 2, box.height * 0.03);
   const near = Math.max(0.5, far / 8);
-  // One pixel of slack on each side for the rounding of projected positions.
+  // One pixel of slack on each side for the rounding of projected positions. Below the contact line only
+  // the near blur applies (the far one fades in above it), so the bottom needs only the near blur's reach.
   const reach = blurReach(far) + 1;
   const padding = paddingFor(
     box.left + dx - reach,
     ground - depth + dy - reach,
     box.left + box.width + box.height * LEAN + dx + reach,
-    ground + dy + reach,
+    ground + dy + blurReach(near) + 1,
     width,
     height,
   );
