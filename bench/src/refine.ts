@@ -4,6 +4,7 @@ import {
   decodeImage,
   fitGuidedFilter,
   type PixelImage,
+  guidedRadius,
   refineMatte,
   resizePixels,
   resizePlane,
@@ -40,10 +41,7 @@ export interface RefineResult {
   sweep: SweepRow[];
 }
 
-/** What refineMatte uses, as of packages/core/src/pipeline.ts: radius from the guide's long side, eps 1e-4. */
-export function engineRadius(width: number, height: number): number {
-  return Math.max(1, Math.round(Math.max(width, height) / 256));
-}
+/** refineMatte's eps (packages/core/src/pipeline.ts); its radius comes from `guidedRadius`. */
 export const ENGINE_EPS = 1e-4;
 
 interface Crop {
@@ -96,7 +94,7 @@ export async function runRefine(
     const { width, height } = crop.gt;
     const bilinear = resizePlane(crop.coarse, width, height);
     const refined = refineMatte(crop.photo, crop.photo, crop.coarse);
-    radiiUsed.add(engineRadius(width, height));
+    radiiUsed.add(guidedRadius(crop.photo, crop.coarse));
     let unknown = 0;
     for (const v of crop.unknown) unknown += v;
     const row: RefineRow = {
@@ -110,7 +108,7 @@ export async function runRefine(
     };
     rows.push(row);
     for (const [k, c] of combos.entries()) {
-      const radius = c.radius ?? engineRadius(width, height);
+      const radius = c.radius ?? guidedRadius(crop.photo, crop.coarse);
       sweepScores[k].push(scoreRegion(guidedAlpha(crop.photo, crop.coarse, radius, c.eps), crop.gt, crop.unknown));
     }
     log(

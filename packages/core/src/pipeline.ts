@@ -58,8 +58,7 @@ export function refineMatte(image: PixelImage, guide: PixelImage, matte: Plane):
   const { width, height } = image;
   const working = resizePlane(matte, guide.width, guide.height);
   const long = Math.max(guide.width, guide.height);
-  const radius = Math.max(1, Math.round(long / 256));
-  const coefficients = fitGuidedFilter(guide, working, radius, 1e-4);
+  const coefficients = fitGuidedFilter(guide, working, guidedRadius(guide, matte), 1e-4);
   const alpha = applyGuidedFilter(coefficients, image);
   if (image.channels === 4) multiplyAlpha(alpha, image.data);
   const guideAlpha = guide === image ? alpha : applyGuidedFilter(coefficients, guide);
@@ -69,6 +68,17 @@ export function refineMatte(image: PixelImage, guide: PixelImage, matte: Plane):
   const estimate = estimateForeground(guide, alphaFloat, Math.max(2, Math.round(long / 22)), Math.max(1, Math.round(long / 340)));
   const rgba = applyForeground(image, alpha, estimate);
   return { rgba, alpha, width, height, foreground: foregroundBox(alpha, width, height) };
+}
+
+/**
+ * The filter's window must span the band where the matte's edge may be
+ * wrong: a couple of matte pixels, measured in guide pixels. A coarse matte
+ * stretched 4x gets radius 10; the model's 1024 px matte on a 1024 px guide,
+ * radius 3. Tuned with `pnpm eval --refine` (docs/quality.md).
+ */
+export function guidedRadius(guide: { width: number; height: number }, matte: { width: number; height: number }): number {
+  const upscale = Math.max(guide.width / matte.width, guide.height / matte.height);
+  return Math.max(2, Math.round(2.5 * upscale));
 }
 
 /** An input that already has transparency keeps it: the model can only remove more. */

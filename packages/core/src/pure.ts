@@ -10,7 +10,7 @@ export { renderCutout, outputSize, DEFAULT_MAX_PNG_PIXELS, type ConcreteFormat, 
 export * from "./effects/index.js";
 export { encodeBmp } from "./output/bmp.js";
 export type { Box, PixelImage, PixelResizer, Plane } from "./image.js";
-export { cutoutPixels, refineMatte, type CutoutPixels } from "./pipeline.js";
+export { cutoutPixels, guidedRadius, refineMatte, type CutoutPixels } from "./pipeline.js";
 export { resizePixels, resizePlane } from "./matte/resize.js";
 export { boxFilter } from "./matte/box-filter.js";
 export { fitGuidedFilter, applyGuidedFilter } from "./matte/guided-filter.js";

@@ -13,6 +13,7 @@ const CLI_FLAGS = {
   provider: { type: "string" },
   "remote-url": { type: "string" },
   recursive: { type: "boolean", short: "r" },
+  "skip-existing": { type: "boolean" },
   json: { type: "boolean" },
   quiet: { type: "boolean", short: "q" },
   help: { type: "boolean", short: "h" },
@@ -46,6 +47,8 @@ written beside its input as <name>.cutout.png; inputs are never overwritten.
 Files:
   -o, --output <path>       output file (one input) or folder (several inputs)
   -r, --recursive           descend into sub-folders of folder inputs
+      --skip-existing       skip inputs whose output exists and is newer than
+                            them (finishes an interrupted batch)
       --json                print each result's metadata as a JSON line
   -q, --quiet               no progress output
 
@@ -88,6 +91,7 @@ export interface CliArgs {
   provider?: string;
   remoteUrl?: string;
   recursive: boolean;
+  skipExisting: boolean;
   json: boolean;
   quiet: boolean;
   help: boolean;
@@ -129,6 +133,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     provider: text("provider"),
     remoteUrl: text("remote-url"),
     recursive: v.recursive === true,
+    skipExisting: v["skip-existing"] === true,
     json: v.json === true,
     quiet: v.quiet === true,
     help: v.help === true,

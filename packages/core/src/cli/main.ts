@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { mkdir, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { DEFAULT_MODEL, getModelSpec } from "@cutout/models";
 import { CutoutError, isCutoutError } from "../errors.js";
@@ -76,18 +76,24 @@ async function run(args: CliArgs, options: RemoveOptions, kind: OutputKind, jobs
     bar.update("Removing backgrounds", done, jobs.length, `${done}/${jobs.length} ${job.input}`);
     try {
       if (job.error) throw job.error;
-      // Fail before the inference, not after it, when the output folder cannot exist.
-      if (job.output !== "-") await ensureFolder(dirname(job.output));
-      const input = job.input === "-" ? process.stdin : job.input;
-      const result = await remover.remove(input, options);
-      const target = withFormat(job, kind, result.format);
-      if (target !== "-" && inputs.has(resolve(target))) {
-        throw new CutoutError("output_exists", `refusing to overwrite the input file ${target}`);
+      const existing = args.skipExisting ? await upToDateOutput(job, kind) : undefined;
+      if (existing) {
+        bar.clear();
+        reportSkipped(args, job, existing);
+      } else {
+        // Fail before the inference, not after it, when the output folder cannot exist.
+        if (job.output !== "-") await ensureFolder(dirname(job.output));
+        const input = job.input === "-" ? process.stdin : job.input;
+        const result = await remover.remove(input, options);
+        const target = withFormat(job, kind, result.format);
+        if (target !== "-" && inputs.has(resolve(target))) {
+          throw new CutoutError("output_exists", `refusing to overwrite the input file ${target}`);
+        }
+        if (target === "-") await writeStdout(result.data);
+        else await writeOutput(target, result.data);
+        bar.clear();
+        report(args, { ...job, output: target }, result);
       }
-      if (target === "-") await writeStdout(result.data);
-      else await writeOutput(target, result.data);
-      bar.clear();
-      report(args, { ...job, output: target }, result);
     } catch (error) {
       failed++;
       bar.clear();
@@ -104,7 +110,7 @@ async function run(args: CliArgs, options: RemoveOptions, kind: OutputKind, jobs
   process.removeListener("SIGINT", onSignal);
   await remover.close();
   if (interrupted) {
-    process.stderr.write(`cutout: interrupted; ${done} of ${jobs.length} done. Run again to finish the rest.\n`);
+    process.stderr.write(`cutout: interrupted; ${done} of ${jobs.length} done. Run again with --skip-existing to finish the rest.\n`);
     return 130;
   }
   return failed > 0 ? EXIT_SOME_FAILED : EXIT_OK;
@@ -127,6 +133,27 @@ function report(args: CliArgs, job: Job, result: CutoutResult): void {
     const seconds = (result.timings.total / 1000).toFixed(1);
     process.stderr.write(`${job.input} -> ${job.output} (${result.width}x${result.height}, ${formatBytes(result.data.length)}, ${seconds} s)\n`);
   }
+}
+
+/**
+ * For --skip-existing: the job's output, when it exists and is at least as new
+ * as its input (format auto may have written .jpg instead of .png).
+ */
+async function upToDateOutput(job: Job, kind: OutputKind): Promise<string | undefined> {
+  if (job.input === "-" || job.output === "-") return undefined;
+  const input = await stat(job.input).catch(() => undefined);
+  if (!input) return undefined;
+  const candidates = kind.format === "auto" ? [withFormat(job, kind, "png"), withFormat(job, kind, "jpg")] : [job.output];
+  for (const candidate of new Set(candidates)) {
+    const output = await stat(candidate).catch(() => undefined);
+    if (output?.isFile() && output.mtimeMs >= input.mtimeMs) return candidate;
+  }
+  return undefined;
+}
+
+function reportSkipped(args: CliArgs, job: Job, output: string): void {
+  if (args.json) process.stdout.write(`${JSON.stringify({ input: job.input, output, skipped: "up to date" })}\n`);
+  if (!args.quiet) process.stderr.write(`${job.input}: skipped, ${output} is up to date\n`);
 }
 
 function reportFailure(args: CliArgs, job: Job, error: unknown): void {

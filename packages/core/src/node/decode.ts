@@ -13,7 +13,7 @@ export interface DecodedImage {
  * Decodes to upright 8-bit sRGB: EXIF orientation applied; CMYK, greyscale,
  * 16-bit, palette and ICC-tagged inputs converted; the first frame of an
  * animation taken. The pixel limit is checked from the header alone, before
- * any pixel buffer exists.
+ * any pixel buffer exists. SVG is refused (unsupported_format).
  */
 export async function decodeImage(bytes: Uint8Array, maxPixels: number): Promise<DecodedImage> {
   if (bytes.length === 0) throw new CutoutError("invalid_image", "The input is empty (0 bytes)");
@@ -21,7 +21,16 @@ export async function decodeImage(bytes: Uint8Array, maxPixels: number): Promise
   try {
     meta = await sharp(bytes, { limitInputPixels: false, pages: 1 }).metadata();
   } catch (error) {
+    // libjpeg refuses a header claiming more than 65500 px a side before we can read it: a bomb all the same.
+    if (/Maximum supported image dimension/i.test(shortReason(error))) {
+      throw new CutoutError("image_too_large", `The image claims more pixels than can be decoded (${shortReason(error)})`, { cause: error });
+    }
     throw new CutoutError("invalid_image", `The input is not a supported image (${shortReason(error)})`, { cause: error });
+  }
+  if (meta.format === "svg") {
+    // Refused by content, whatever the file is named: rendering an SVG has no cost bound (a 1 kB file of
+    // nested blur filters takes minutes), and vector art has no photo background to remove. Rasterise it first.
+    throw new CutoutError("unsupported_format", "SVG input is not supported; rasterise it to PNG first");
   }
   const width = meta.width ?? 0;
   const height = meta.pageHeight ?? meta.height ?? 0;

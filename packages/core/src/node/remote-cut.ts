@@ -1,4 +1,5 @@
 import sharp from "sharp";
+import { CutoutError } from "../errors.js";
 import type { PixelImage } from "../image.js";
 import { foregroundBox } from "../matte/bounding-box.js";
 import type { CutoutPixels } from "../pipeline.js";
@@ -15,11 +16,19 @@ export async function remoteCutout(bytes: Uint8Array, photo: PixelImage, setting
   const t0 = performance.now();
   const png = await fetchRemoteCutout(bytes, settings);
   const t1 = performance.now();
-  const { data, info } = await sharp(png, { limitInputPixels: photo.width * photo.height * 4 })
-    .ensureAlpha()
-    .toColourspace("srgb")
-    .raw({ depth: "uchar" })
-    .toBuffer({ resolveWithObject: true });
+  let decoded: { data: Buffer; info: sharp.OutputInfo };
+  try {
+    decoded = await sharp(png, { limitInputPixels: photo.width * photo.height * 4 })
+      .ensureAlpha()
+      .toColourspace("srgb")
+      .raw({ depth: "uchar" })
+      .toBuffer({ resolveWithObject: true });
+  } catch (error) {
+    // A provider's answer is untrusted input too: garbage or an oversized image is a coded failure, not a crash.
+    const reason = String((error as Error)?.message ?? error).split("\n")[0];
+    throw new CutoutError("remote_error", `The remote engine's answer is not a usable image (${reason})`, { cause: error });
+  }
+  const { data, info } = decoded;
   const { width, height } = info;
   const alpha = new Uint8Array(width * height);
   for (let i = 0, j = 3; i < alpha.length; i++, j += 4) {

@@ -63,6 +63,13 @@ export interface CutoutResult {
 }
 
 /**
+ * An image with nothing to cut out (a plain wall, an all-white shot, an input
+ * already fully transparent) is a result, not an error: the matte is empty,
+ * `foreground` is null, and this warning says so.
+ */
+export const NO_FOREGROUND = "No foreground found: the matte is empty (foreground is null)";
+
+/**
  * One loaded model, reused for every image. Creating a session costs about a
  * second and ~300 MB, so batch callers keep one Remover for the whole batch.
  */
@@ -131,7 +138,7 @@ export class Remover {
       engine,
       model: engine === "remote" ? `remote:${this.engine.remote?.provider ?? "removebg"}` : (this.model?.name ?? "unknown"),
       source: decoded.source,
-      warnings: [...(this.model?.warnings ?? []), ...decoded.warnings, ...warnings],
+      warnings: [...(this.model?.warnings ?? []), ...decoded.warnings, ...warnings, ...(rendered.foreground ? [] : [NO_FOREGROUND])],
     };
   }
 
