@@ -26,6 +26,9 @@ Whole photos (default):
   --baseline imgly      also run imgly's API on the same files, same weights (default: none)
   --model NAME          isnet-fp16 (default; imgly "medium") or isnet-q8 (imgly "small")
   --threads N           onnxruntime threads for Cutout (default: all cores)
+  --model-path FILE     Cutout: a local .onnx instead of the cached model (e.g. a size-free
+                        ISNet from packages/core/scripts/resize-isnet.ts)
+  --input-size N        Cutout: model input side in px (multiple of 64; the model is resized in memory)
 
 Edge refinement (../shared/eval/README.md protocol):
   --refine DIR          tight edge crops with soft alpha and trimaps
@@ -51,6 +54,8 @@ interface Args {
   baseline?: "imgly";
   model: string;
   threads?: number;
+  modelPath?: string;
+  inputSize?: number;
   coarse: number;
   radii?: number[];
   epsilons?: number[];
@@ -70,6 +75,8 @@ export function parseEvalArgs(argv: string[]): Args {
       baseline: { type: "string" },
       model: { type: "string" },
       threads: { type: "string" },
+      "model-path": { type: "string" },
+      "input-size": { type: "string" },
       coarse: { type: "string" },
       radius: { type: "string" },
       eps: { type: "string" },
@@ -105,6 +112,8 @@ export function parseEvalArgs(argv: string[]): Args {
     ...(values.baseline === "imgly" ? { baseline: "imgly" as const } : {}),
     model,
     ...(values.threads === undefined ? {} : { threads: one("threads", values.threads) }),
+    ...(values["model-path"] === undefined ? {} : { modelPath: userPath(values["model-path"]) }),
+    ...(values["input-size"] === undefined ? {} : { inputSize: one("input-size", values["input-size"]) }),
     coarse: one("coarse", values.coarse) ?? 80,
     ...(values.radius === undefined ? {} : { radii: list("radius", values.radius, true, true) }),
     ...(values.eps === undefined ? {} : { epsilons: list("eps", values.eps, false) }),
@@ -227,7 +236,11 @@ async function main(): Promise<void> {
     return;
   }
 
-  const threads = args.threads === undefined ? {} : { threads: args.threads };
+  const threads = {
+    ...(args.threads === undefined ? {} : { threads: args.threads }),
+    ...(args.modelPath === undefined ? {} : { modelPath: args.modelPath }),
+    ...(args.inputSize === undefined ? {} : { inputSize: args.inputSize }),
+  };
   const cutout = await runCutout(samples, { model: args.model, ...threads }, log);
   const baseline = args.baseline === "imgly" ? await runImgly(samples, { model: args.model }, log) : undefined;
   const sweeping = args.radii !== undefined || args.epsilons !== undefined;

@@ -50,10 +50,11 @@ function score(pred: AlphaPlane, gt: AlphaPlane): ImageScores {
 /** Cutout's alpha for each photo, through the public Node API, scored at mask size. */
 export async function runCutout(
   samples: Sample[],
-  options: { model: string; threads?: number },
+  options: { model: string; threads?: number; modelPath?: string; inputSize?: number },
   log: Log,
 ): Promise<Map<string, CutoutScored>> {
-  const remover = new Remover({ model: options.model, ...(options.threads === undefined ? {} : { threads: options.threads }) });
+  const { model, ...engine } = options;
+  const remover = new Remover({ model, ...engine });
   const out = new Map<string, CutoutScored>();
   try {
     await remover.load();
@@ -168,14 +169,15 @@ export interface SegmentSweepRow {
  */
 export async function runCutoutSweep(
   samples: Sample[],
-  options: { model: string; threads?: number; radii: (number | null)[]; epsilons: number[] },
+  options: { model: string; threads?: number; modelPath?: string; inputSize?: number; radii: (number | null)[]; epsilons: number[] },
   log: Log,
 ): Promise<SegmentSweepRow[]> {
   const combos = options.radii.flatMap((radius) =>
     radius === 0 ? [{ radius, eps: 0 }] : options.epsilons.map((eps) => ({ radius, eps })),
   );
   const scores: ImageScores[][] = combos.map(() => []);
-  const remover = new Remover({ model: options.model, ...(options.threads === undefined ? {} : { threads: options.threads }) });
+  const { radii: _r, epsilons: _e, model, ...engine } = options;
+  const remover = new Remover({ model, ...engine });
   try {
     const session = await remover.load();
     const [inW, inH] = session.inputSize;

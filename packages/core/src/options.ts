@@ -49,13 +49,13 @@ export function resolveOptions(options: RemoveOptions = {}): ResolvedOptions {
     canonical: resolveCanonical(withoutUndefined(cutout)),
     maxPixels: maxPixels === false ? Number.MAX_SAFE_INTEGER : positiveInteger("maxPixels", maxPixels, DEFAULT_MAX_PIXELS),
     maxInputBytes: positiveInteger("maxInputBytes", maxInputBytes, DEFAULT_MAX_INPUT_BYTES),
-    timeoutMs: positiveInteger("timeoutMs", timeoutMs, DEFAULT_TIMEOUT_MS),
+    timeoutMs: timeoutMilliseconds("timeoutMs", timeoutMs, DEFAULT_TIMEOUT_MS),
     maxPngPixels: maxPngPixels === false ? Number.MAX_SAFE_INTEGER : positiveInteger("maxPngPixels", maxPngPixels, DEFAULT_MAX_PNG_PIXELS),
   };
 }
 
 /** Engine settings may travel in the same object; they are not image options. */
-const ENGINE_KEYS = new Set(["model", "modelPath", "threads", "cacheDir", "onModelProgress", "runtime", "engine", "remote"]);
+const ENGINE_KEYS = new Set(["model", "modelPath", "threads", "cacheDir", "onModelProgress", "runtime", "engine", "remote", "quality", "inputSize"]);
 
 function withoutUndefined(options: CutoutOptions): CutoutOptions {
   const out: Record<string, unknown> = {};
@@ -69,6 +69,15 @@ export function positiveInteger(field: string, value: unknown, fallback: number)
     throw invalidOption(field, "a positive integer", value);
   }
   return value;
+}
+
+/** Node's timers hold 2^31 - 1 ms (about 24.8 days); a longer timeout would fire after 1 ms, or throw. */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+export function timeoutMilliseconds(field: string, value: unknown, fallback: number): number {
+  const ms = positiveInteger(field, value, fallback);
+  if (ms > MAX_TIMEOUT_MS) throw invalidOption(field, `a positive integer of at most ${MAX_TIMEOUT_MS} (milliseconds)`, value);
+  return ms;
 }
 
 export { LIMIT_KEYS };

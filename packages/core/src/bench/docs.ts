@@ -4,6 +4,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const HEADING = "## Foundation benchmark";
+/** The side-by-side section written by `pnpm bench --baseline imgly --write-docs`. */
+export const COMPARE_HEADING = "## Cutout vs imgly (speed)";
 
 /** The workspace root: the nearest folder above this file with pnpm-workspace.yaml. */
 export function workspaceRoot(): string {
@@ -17,7 +19,8 @@ export function workspaceRoot(): string {
 }
 
 /** Writes (or replaces) the "Foundation benchmark" section of docs/benchmarks.md, leaving other sections alone. */
-export async function writeBenchmarkDocs(root: string, body: string): Promise<string> {
+export async function writeBenchmarkDocs(root: string, body: string, heading = HEADING): Promise<string> {
+  const HEADING = heading;
   const file = path.join(root, "docs", "benchmarks.md");
   const section = `${HEADING}\n\n${body}\n`;
   let text = existsSync(file) ? await readFile(file, "utf8") : "";

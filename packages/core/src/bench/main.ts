@@ -19,11 +19,11 @@ async function main(argv: string[]): Promise<number> {
   }
   if (args.child) {
     if (!args.image) throw new Error("--child needs --image");
-    const engine = { model: args.model, modelPath: args.modelPath, threads: args.threads };
+    const engine = { model: args.model, modelPath: args.modelPath, threads: args.threads, inputSize: args.inputSize };
     const report: ChildReport =
       args.child === "cold"
         ? await (await import("./cold.js")).runCold(args.image, engine)
-        : await (await import("./warm.js")).runWarm(args.image, engine, args.runs);
+        : await (await import("./warm.js")).runWarm(args.image, engine, args.runs, args.batch);
     process.stdout.write(`${REPORT_MARKER}${JSON.stringify(report)}\n`);
     return 0;
   }

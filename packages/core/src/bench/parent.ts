@@ -2,29 +2,53 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { BenchArgs } from "./args.js";
-import { workspaceRoot, writeBenchmarkDocs } from "./docs.js";
+import { type CompareRow, compareRow, renderCompare, writeChart } from "./compare.js";
+import { COMPARE_HEADING, workspaceRoot, writeBenchmarkDocs } from "./docs.js";
 import { machineInfo } from "./machine.js";
-import { makePhotos, sourceNote, userPhotos } from "./photos.js";
+import { BASELINE_SIZES, DEFAULT_SIZES, makePhotos, sourceNote, userPhotos } from "./photos.js";
 import type { EngineChoice } from "./protocol.js";
-import { renderReport } from "./report.js";
-import { runColdChild, runWarmChild } from "./spawn-child.js";
+import { type ReportContext, renderReport } from "./report.js";
+import { runColdChild, runImglyChild, runWarmChild } from "./spawn-child.js";
 import { type PhotoSummary, summarize } from "./summary.js";
 
 /** Per photo: a cold child, then a warm child; then the tables (or JSON), and the docs if asked. */
 export async function runParent(args: BenchArgs): Promise<number> {
   const root = workspaceRoot();
-  const engine: EngineChoice = { model: args.model, modelPath: args.modelPath, threads: args.threads };
+  const engine: EngineChoice = { model: args.model, modelPath: args.modelPath, threads: args.threads, inputSize: args.inputSize };
   const loadBefore = os.loadavg()[0];
   const dir = await mkdtemp(path.join(os.tmpdir(), "cutout-bench-"));
   try {
-    const photos = args.images.length > 0 ? await userPhotos(args.images) : await makePhotos(root, dir);
+    const sizes = args.sizes ?? (args.baseline ? BASELINE_SIZES : DEFAULT_SIZES);
+    const photos = args.images.length > 0 ? await userPhotos(args.images) : await makePhotos(root, dir, sizes);
     const results: PhotoSummary[] = [];
-    for (const photo of photos) {
-      log(`${photo.label}: cold start…`);
-      const cold = await runColdChild(photo.path, engine);
-      log(`${photo.label}: ${args.runs} warm runs and ${args.runs} bare session.run…`);
-      const warm = await runWarmChild(photo.path, engine, args.runs);
+    const compared: CompareRow[] = [];
+    const imglyModel = IMGLY_MODELS[args.model ?? "isnet-fp16"];
+    if (args.baseline && (imglyModel === undefined || args.modelPath !== undefined)) {
+      throw new Error(
+        `--baseline imgly pairs isnet-fp16 with imgly's medium and isnet-q8 with its small; not ${args.modelPath ?? args.model}`,
+      );
+    }
+    const imglyScript = path.join(root, "bench", "imgly-bench-worker.mjs");
+    for (const [k, photo] of photos.entries()) {
+      const runs = (photo.megapixels ?? 0) > 6 ? (args.runsBig ?? args.runs) : args.runs;
+      const batch = args.baseline ? args.batch : 0;
+      const cutout = async () => {
+        log(`${photo.label}: cold start…`);
+        const cold = await runColdChild(photo.path, engine);
+        log(`${photo.label}: ${runs} warm runs and ${runs} bare session.run${batch > 0 ? `, a batch of ${batch}` : ""}…`);
+        const warm = await runWarmChild(photo.path, engine, runs, batch);
+        return { cold, warm };
+      };
+      const imgly = async () => {
+        log(`${photo.label}: imgly ${imglyModel}: cold start, ${runs} warm runs${batch > 0 ? `, a batch of ${batch}` : ""}…`);
+        return runImglyChild(imglyScript, photo.path, imglyModel as string, runs, batch);
+      };
+      // With a baseline the engines take turns going first, so slow drift in the machine's load lands on both.
+      const imglyFirst = args.baseline !== undefined && k % 2 === 1;
+      const before = imglyFirst ? await imgly() : undefined;
+      const { cold, warm } = await cutout();
       results.push(summarize(photo, cold, warm));
+      if (args.baseline) compared.push(compareRow(photo, imglyFirst ? "imgly" : "cutout", cold, warm, before ?? (await imgly())));
     }
     const context = {
       machine: machineInfo(),
@@ -37,12 +61,49 @@ export async function runParent(args: BenchArgs): Promise<number> {
       load: [loadBefore, os.loadavg()[0]] as [number, number],
     };
     const report = renderReport(results, context);
-    process.stdout.write(args.json ? `${JSON.stringify({ ...context, results }, null, 2)}\n` : `\n${report}\n`);
-    if (args.writeDocs) log(`wrote ${path.relative(process.cwd(), await writeBenchmarkDocs(root, report))}`);
+    const comparison = args.baseline ? renderCompareSection(compared, context, args) : undefined;
+    process.stdout.write(
+      args.json
+        ? `${JSON.stringify({ ...context, results, ...(args.baseline ? { imgly: compared } : {}) }, null, 2)}\n`
+        : `\n${report}\n${comparison ? `\n${COMPARE_HEADING}\n\n${comparison}\n` : ""}`,
+    );
+    if (args.writeDocs) {
+      if (comparison) {
+        const chart = await writeChart(root, compared, `Warm latency per photo, ${context.model} (lower is better)`);
+        log(`wrote ${path.relative(process.cwd(), chart)}`);
+        log(`wrote ${path.relative(process.cwd(), await writeBenchmarkDocs(root, comparison, COMPARE_HEADING))}`);
+      } else log(`wrote ${path.relative(process.cwd(), await writeBenchmarkDocs(root, report))}`);
+    }
     return 0;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** imgly's model with the same weights at the same precision as ours. */
+const IMGLY_MODELS: Record<string, string> = { "isnet-fp16": "medium", "isnet-q8": "small" };
+
+function renderCompareSection(rows: CompareRow[], context: ReportContext, args: BenchArgs): string {
+  const m = context.machine;
+  const order = rows.map((r) => `${r.label.split(" (")[0]} ${r.first} first`).join(", ");
+  return [
+    `Same photos, same weights (Cutout ${context.model}, imgly \`${IMGLY_MODELS[context.model] ?? "?"}\`), one run of \`${context.command}\`. Ratios are Cutout / imgly: below 1.00 Cutout is faster or smaller; for throughput, above 1.00 Cutout is faster.`,
+    "",
+    "![Warm latency per photo size, Cutout vs imgly](benchmarks.png)",
+    "",
+    renderCompare(rows),
+    "",
+    "- **cold**: a fresh `node` process, from process start (performance.timeOrigin) to the first PNG in memory, model load included. Cutout: `import` of dist/index.js, `new Remover().remove(path)`. imgly: `bench/imgly-bench-worker.mjs`, `removeBackground(blob, { model, output: { format: 'image/png' } })`.",
+    `- **warm**: median of ${args.runs} end-to-end runs${args.runsBig !== undefined ? ` (${args.runsBig} for photos over 6 MP)` : ""} after two untimed ones, file path (or file bytes as a Blob, for imgly) in, PNG bytes out, in one process per engine and photo.`,
+    `- **batch**: ${args.batch} images of the same photo through one instance, at most two in flight (the next image decodes while one is in inference), wall time; images per second.`,
+    "- **peak RSS**: `process.resourceUsage().maxRSS` of the warm process after two images and the batch (Cutout's is taken before its bare comparison session is created).",
+    "- **Cutout e2e / bare**: Cutout's end-to-end time over a bare `session.run` of the same session options on a random tensor, in the same process, alternating (the Foundation benchmark's ratio).",
+    `- The two engines run in separate processes one after the other (never at once); the order alternates per photo (${order}). imgly 1.4.5 brings onnxruntime-node 1.17.3 and runs with \`graphOptimizationLevel: "all", executionMode: "parallel"\` and onnxruntime's default threads; Cutout uses onnxruntime-node 1.30.`,
+    "",
+    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB RAM, ${m.os}, Node ${m.node}. Photos: ${context.photos}. Load average (1 min) ${context.load[0].toFixed(1)} before, ${context.load[1].toFixed(1)} after (a shared machine: absolute times drift by tens of percent between runs; the ratios are measured minutes apart). Date: ${context.date}.`,
+    "",
+    `Reproduce: \`${context.command}\` (add \`--write-docs\` to rewrite this section and docs/benchmarks.png).`,
+  ].join("\n");
 }
 
 function log(message: string): void {

@@ -4,24 +4,34 @@ import sharp from "sharp";
 export interface Photo {
   label: string;
   path: string;
+  /** Width x height in megapixels, for the chart. */
+  megapixels?: number;
 }
 
 /** The real photo the generated sizes are made from. */
 const SOURCE = "test/fixtures/car-1.jpg";
 
-const SIZES = [
-  { label: "1 MP", width: 1155, height: 866 },
-  { label: "12 MP", width: 4000, height: 3000 },
-] as const;
+/** The sizes in megapixels the Foundation benchmark uses; --sizes picks others. */
+export const DEFAULT_SIZES = [1, 12];
+/** With --baseline: the side-by-side set. */
+export const BASELINE_SIZES = [0.3, 1, 4, 12];
 
-/** A ~1 MP and a ~12 MP JPEG (q90), upscaled with lanczos from a real 480x360 photo. */
-export async function makePhotos(root: string, dir: string): Promise<Photo[]> {
+/** 4:3 (like the source photo) at about `mp` megapixels; 1 and 12 MP keep their historical sizes. */
+function sizeFor(mp: number): { label: string; width: number; height: number } {
+  const known: Record<number, [number, number]> = { 0.3: [640, 480], 1: [1155, 866], 4: [2309, 1732], 12: [4000, 3000] };
+  const width = known[mp]?.[0] ?? Math.round(Math.sqrt((mp * 1e6 * 4) / 3));
+  const height = known[mp]?.[1] ?? Math.round((width * 3) / 4);
+  return { label: `${mp} MP`, width, height };
+}
+
+/** JPEGs (q90) of the given sizes in MP, upscaled with lanczos from a real 480x360 photo. */
+export async function makePhotos(root: string, dir: string, megapixels: readonly number[] = DEFAULT_SIZES): Promise<Photo[]> {
   const source = path.join(root, SOURCE);
   const photos: Photo[] = [];
-  for (const size of SIZES) {
+  for (const size of megapixels.map(sizeFor)) {
     const file = path.join(dir, `car-${size.width}x${size.height}.jpg`);
     await sharp(source).resize(size.width, size.height, { fit: "fill", kernel: "lanczos3" }).jpeg({ quality: 90 }).toFile(file);
-    photos.push({ label: `${size.label} (${size.width}x${size.height})`, path: file });
+    photos.push({ label: `${size.label} (${size.width}x${size.height})`, path: file, megapixels: (size.width * size.height) / 1e6 });
   }
   return photos;
 }

@@ -12,6 +12,8 @@ export interface EngineChoice {
   model?: string;
   modelPath?: string;
   threads?: number;
+  /** Model input side (multiple of 64) for a size-free model given with modelPath. */
+  inputSize?: number;
 }
 
 /** A fresh process: start to the first result of `new Remover().remove(photo)`. */
@@ -44,9 +46,30 @@ export interface WarmReport {
   modelBytesMs: number;
   sessionCreateMs: number;
   bareMs: number[];
+  /** With --batch: wall time for the batch (at most two in flight), images in it, and peak RSS after it. */
+  batch?: BatchReport;
 }
 
-export type ChildReport = ColdReport | WarmReport;
+export interface BatchReport {
+  images: number;
+  ms: number;
+  peakRssKiB: number;
+}
+
+/** One imgly process (bench/imgly-bench-worker.mjs): the first result, then warm runs and a batch in the same process. */
+export interface ImglyReport {
+  kind: "imgly";
+  /** Process start to the first result (model load included), measured in the child. */
+  firstResultMs: number;
+  /** Peak RSS after the first result only. */
+  coldRssKiB: number;
+  /** Peak RSS after two images. */
+  peakRssKiB: number;
+  e2eMs: number[];
+  batch?: BatchReport;
+}
+
+export type ChildReport = ColdReport | WarmReport | ImglyReport;
 
 /** The child's last stdout line carries its report after this marker. */
 export const REPORT_MARKER = "BENCH_REPORT ";

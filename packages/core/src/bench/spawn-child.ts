@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { engineFlags } from "./args.js";
-import { type ChildReport, type ColdReport, type EngineChoice, REPORT_MARKER, type WarmReport } from "./protocol.js";
+import { type ChildReport, type ColdReport, type EngineChoice, type ImglyReport, REPORT_MARKER, type WarmReport } from "./protocol.js";
 
 export interface ChildRun<R> {
   report: R;
@@ -18,14 +18,23 @@ export function runColdChild(image: string, engine: EngineChoice): Promise<Child
   return runChild(["--child", "cold", "--image", image, ...engineFlags(engine)], "cold");
 }
 
-export function runWarmChild(image: string, engine: EngineChoice, runs: number): Promise<ChildRun<WarmReport>> {
-  return runChild(["--child", "warm", "--image", image, "--runs", String(runs), ...engineFlags(engine)], "warm");
+export function runWarmChild(image: string, engine: EngineChoice, runs: number, batch = 0): Promise<ChildRun<WarmReport>> {
+  return runChild(["--child", "warm", "--image", image, "--runs", String(runs), "--batch", String(batch), ...engineFlags(engine)], "warm");
 }
 
-function runChild<K extends ChildReport["kind"]>(flags: string[], kind: K): Promise<ChildRun<Extract<ChildReport, { kind: K }>>> {
+/** imgly in its own process (bench/imgly-bench-worker.mjs, plain JS beside imgly's node_modules). */
+export function runImglyChild(script: string, image: string, model: string, runs: number, batch: number): Promise<ChildRun<ImglyReport>> {
+  return runChild(["--image", image, "--model", model, "--runs", String(runs), "--batch", String(batch)], "imgly", script);
+}
+
+function runChild<K extends ChildReport["kind"]>(
+  flags: string[],
+  kind: K,
+  script = benchScript(),
+): Promise<ChildRun<Extract<ChildReport, { kind: K }>>> {
   return new Promise((resolve, reject) => {
     const start = performance.now();
-    const child = spawn(process.execPath, [benchScript(), ...flags], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, [script, ...flags], { stdio: ["ignore", "pipe", "inherit"] });
     let stdout = "";
     child.stdout.setEncoding("utf8");
     child.stdout.on("data", (chunk: string) => {

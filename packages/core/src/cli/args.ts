@@ -10,6 +10,7 @@ const CLI_FLAGS = {
   "max-pixels": { type: "string" },
   "max-png-pixels": { type: "string" },
   engine: { type: "string" },
+  quality: { type: "string" },
   provider: { type: "string" },
   "remote-url": { type: "string" },
   recursive: { type: "boolean", short: "r" },
@@ -55,6 +56,7 @@ Files:
 Engine:
   -m, --model <name>        isnet-fp16 (default) | isnet-q8
       --model-path <file>   use a local .onnx file instead of downloading
+      --quality <preset>    best (default, 1024 px model input) | balanced (768) | fast (512)
   -t, --threads <n>         inference threads (default: all cores)
       --max-pixels <n>      refuse larger inputs (default: 50000000)
       --max-png-pixels <n>  largest PNG output (default: 10000000, as remove.bg)
@@ -88,6 +90,7 @@ export interface CliArgs {
   maxPixels?: number;
   maxPngPixels?: number;
   engine?: string;
+  quality?: string;
   provider?: string;
   remoteUrl?: string;
   recursive: boolean;
@@ -130,6 +133,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     maxPixels: integerFlag("--max-pixels", text("max-pixels")),
     maxPngPixels: integerFlag("--max-png-pixels", text("max-png-pixels")),
     engine: text("engine"),
+    quality: text("quality"),
     provider: text("provider"),
     remoteUrl: text("remote-url"),
     recursive: v.recursive === true,

@@ -4,7 +4,7 @@ import { dirname, resolve } from "node:path";
 import { DEFAULT_MODEL, getModelSpec } from "@cutout/models";
 import { CutoutError, isCutoutError } from "../errors.js";
 import { type RemoveOptions, type ResolvedOptions, resolveOptions } from "../options.js";
-import { type CutoutResult, type EngineChoice, Remover } from "../node/remover.js";
+import { type CutoutResult, type EngineChoice, type Quality, Remover } from "../node/remover.js";
 import type { RemoteSettings } from "../remote/providers.js";
 import { writeFileAtomic } from "../node/write-atomic.js";
 import { type CliArgs, USAGE, UsageError, parseCliArgs } from "./args.js";
@@ -45,6 +45,7 @@ export async function main(argv: string[]): Promise<number> {
       modelPath: args.modelPath,
       threads: args.threads,
       engine: args.engine as EngineChoice | undefined,
+      quality: args.quality as Quality | undefined,
       remote: remoteSettings(args),
       onModelProgress: (p) => bar.update(`Downloading model`, p.received, p.total, formatBytes(p.received)),
     });

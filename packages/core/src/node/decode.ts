@@ -23,7 +23,9 @@ export async function decodeImage(bytes: Uint8Array, maxPixels: number): Promise
   } catch (error) {
     // libjpeg refuses a header claiming more than 65500 px a side before we can read it: a bomb all the same.
     if (/Maximum supported image dimension/i.test(shortReason(error))) {
-      throw new CutoutError("image_too_large", `The image claims more pixels than can be decoded (${shortReason(error)})`, { cause: error });
+      throw new CutoutError("image_too_large", `The image claims more pixels than can be decoded (${shortReason(error)})`, {
+        cause: error,
+      });
     }
     throw new CutoutError("invalid_image", `The input is not a supported image (${shortReason(error)})`, { cause: error });
   }

@@ -1,4 +1,5 @@
 import { CutoutError, type ErrorCode } from "../errors.js";
+import { timeoutMilliseconds } from "../options.js";
 import { REMOTE_PROVIDERS, type RemoteSettings } from "./providers.js";
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -23,7 +24,7 @@ export async function fetchRemoteCutout(image: Uint8Array, settings: RemoteSetti
   if (typeof settings.apiKey !== "string" || settings.apiKey.trim() === "") {
     throw new CutoutError("validation_error", "The remote engine needs an API key (apiKey)", { field: "apiKey" });
   }
-  const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = timeoutMilliseconds("timeoutMs", settings.timeoutMs, DEFAULT_TIMEOUT_MS);
   const form = new FormData();
   form.append("image_file", new Blob([image as BlobPart]), "image");
   form.append("size", "full");
