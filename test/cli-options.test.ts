@@ -20,7 +20,21 @@ afterAll(() => fs.rm(dir, { recursive: true, force: true }));
 describe("image options on the command line", () => {
   it("crop, margin, background colour, shadow and size reach the output", async () => {
     const result = await runCli(
-      ["car-1.jpg", "--crop", "--crop-margin", "10px", "--bg-color", "#0000ff", "--shadow-type", "drop", "--width", "300", "-o", "fx.png", "--json"],
+      [
+        "car-1.jpg",
+        "--crop",
+        "--crop-margin",
+        "10px",
+        "--bg-color",
+        "#0000ff",
+        "--shadow-type",
+        "drop",
+        "--width",
+        "300",
+        "-o",
+        "fx.png",
+        "--json",
+      ],
       { cwd: dir },
     );
     expect(result.code, result.stderr).toBe(0);
@@ -58,7 +72,10 @@ describe("image options on the command line", () => {
       [["--expand", "--no-expand"], /expand/],
     ];
     for (const [flags, pattern] of cases) {
-      const result = await runCli(["car-1.jpg", ...flags], { cwd: dir, env: { CUTOUT_CACHE_DIR: path.join(dir, "no-cache"), npm_config_registry: "http://127.0.0.1:9/" } });
+      const result = await runCli(["car-1.jpg", ...flags], {
+        cwd: dir,
+        env: { CUTOUT_CACHE_DIR: path.join(dir, "no-cache"), npm_config_registry: "http://127.0.0.1:9/" },
+      });
       expect(result.code, `${flags.join(" ")}: ${result.stderr}`).toBe(2);
       expect(result.stderr, flags.join(" ")).toMatch(pattern);
       expect(result.stderr).not.toContain("    at ");

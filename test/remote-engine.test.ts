@@ -5,7 +5,7 @@
  */
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -38,9 +38,14 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   if (key?.startsWith("echo")) return fail(500, "server_error", `internal error for key ${key}`);
   if (key !== KEY) return fail(500, "server_error", `unexpected key ${key}`);
   const image = form.get("image_file") as Blob;
-  const { data, info } = await sharp(Buffer.from(await image.arrayBuffer())).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(Buffer.from(await image.arrayBuffer()))
+    .ensureAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   for (let y = 0; y < info.height; y++) for (let x = 0; x < info.width / 2; x++) data[(y * info.width + x) * 4 + 3] = 0;
-  const png = await sharp(data, { raw: { width: info.width, height: info.height, channels: 4 } }).png().toBuffer();
+  const png = await sharp(data, { raw: { width: info.width, height: info.height, channels: 4 } })
+    .png()
+    .toBuffer();
   res.writeHead(200, { "content-type": "image/png" }).end(png);
 }
 
@@ -57,7 +62,11 @@ afterAll(() => {
   server.close();
 });
 
-const code = (p: Promise<unknown>) => p.then(() => "ok", (e: CutoutError) => e.code);
+const code = (p: Promise<unknown>) =>
+  p.then(
+    () => "ok",
+    (e: CutoutError) => e.code,
+  );
 
 describe("remote engine", () => {
   it("cuts out through the API, sending the key in the header, and applies effects locally", async () => {
@@ -123,7 +132,11 @@ describe("remote engine", () => {
     expect(good.stdout.toString()).toContain('"engine":"remote"');
     for (const text of [good.stdout.toString(), good.stderr, bad.stdout.toString(), bad.stderr]) expect(text).not.toContain(KEY);
     expect(readFileSync(path.join(dir, "x.png")).includes(Buffer.from(KEY))).toBe(false);
-    const noKey = await runCli(["-", "--engine", "remote", "-o", path.join(dir, "y.png")], { cwd: dir, stdin: photo, env: { CUTOUT_API_KEY: "" } });
+    const noKey = await runCli(["-", "--engine", "remote", "-o", path.join(dir, "y.png")], {
+      cwd: dir,
+      stdin: photo,
+      env: { CUTOUT_API_KEY: "" },
+    });
     expect(noKey.code).toBe(2);
     expect(noKey.stderr).toMatch(/apiKey|API key/);
   });

@@ -1,14 +1,14 @@
-export * from "./pure.js";
+export { type DecodedImage, decodeImage } from "./node/decode.js";
+export { encodeRendered, MIME_TYPES } from "./node/encode.js";
+export type { ImageInput } from "./node/read-input.js";
 export {
-  QUALITY_INPUT_SIDE,
-  Remover,
-  removeBackground,
   type CutoutResult,
   type EngineChoice,
   type EngineOptions,
+  QUALITY_INPUT_SIDE,
   type Quality,
+  Remover,
+  removeBackground,
 } from "./node/remover.js";
-export { decodeImage, type DecodedImage } from "./node/decode.js";
-export { encodeRendered, MIME_TYPES } from "./node/encode.js";
-export type { ImageInput } from "./node/read-input.js";
 export { writeFileAtomic } from "./node/write-atomic.js";
+export * from "./pure.js";

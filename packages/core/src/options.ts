@@ -55,7 +55,18 @@ export function resolveOptions(options: RemoveOptions = {}): ResolvedOptions {
 }
 
 /** Engine settings may travel in the same object; they are not image options. */
-const ENGINE_KEYS = new Set(["model", "modelPath", "threads", "cacheDir", "onModelProgress", "runtime", "engine", "remote", "quality", "inputSize"]);
+const ENGINE_KEYS = new Set([
+  "model",
+  "modelPath",
+  "threads",
+  "cacheDir",
+  "onModelProgress",
+  "runtime",
+  "engine",
+  "remote",
+  "quality",
+  "inputSize",
+]);
 
 function withoutUndefined(options: CutoutOptions): CutoutOptions {
   const out: Record<string, unknown> = {};

@@ -7,7 +7,7 @@ import { applyRoi, cropToBox, placeOnCanvas } from "./effects/frame.js";
 import { linearGradient } from "./effects/gradient.js";
 import { rotateRgba } from "./effects/rotate.js";
 import { snapInterior } from "./effects/semitransparency.js";
-import { type ShadowLayer, carShadow, contactShadow, dropShadow } from "./effects/shadow.js";
+import { carShadow, contactShadow, dropShadow, type ShadowLayer } from "./effects/shadow.js";
 import type { Padding, RgbaImage } from "./effects/types.js";
 import { CutoutError } from "./errors.js";
 import type { Box, PixelImage, PixelResizer } from "./image.js";
@@ -86,7 +86,16 @@ export async function renderCutout(
     subjectBox = { ...foreground, left: Math.round(margin.left), top: Math.round(margin.top) };
   }
   if (subjectBox && (options.scale !== "original" || options.position.kind !== "original")) {
-    const placed = placeOnCanvas(layer.data, layer.width, layer.height, subjectBox, layer.width, layer.height, options.scale, options.position);
+    const placed = placeOnCanvas(
+      layer.data,
+      layer.width,
+      layer.height,
+      subjectBox,
+      layer.width,
+      layer.height,
+      options.scale,
+      options.position,
+    );
     layer = { data: placed.data, width: layer.width, height: layer.height };
     subjectBox = placed.box;
   }
@@ -97,14 +106,24 @@ export async function renderCutout(
     const shadow = makeShadow(layer, subjectBox, options);
     padding = shadow.padding;
     const grown = { data: new Uint8Array(shadow.width * shadow.height * 4), width: shadow.width, height: shadow.height };
-    const withShadow = compositeOver(layer, { data: compositeOver(shadow, grown), width: shadow.width, height: shadow.height }, padding.left, padding.top);
+    const withShadow = compositeOver(
+      layer,
+      { data: compositeOver(shadow, grown), width: shadow.width, height: shadow.height },
+      padding.left,
+      padding.top,
+    );
     layer = { data: withShadow, width: shadow.width, height: shadow.height };
   }
 
   // Background.
   // The subject as the output has it: what roi removed is background, so bg_blur shows it.
   const background = await backgroundLayer(photo, { alpha, width, height }, options, layer, frameOrigin, padding, deps);
-  if (background) layer = { data: compositeOver(layer, { data: background, width: layer.width, height: layer.height }), width: layer.width, height: layer.height };
+  if (background)
+    layer = {
+      data: compositeOver(layer, { data: background, width: layer.width, height: layer.height }),
+      width: layer.width,
+      height: layer.height,
+    };
 
   if (options.angle % 360 !== 0) {
     const fill = options.background.type === "color" ? options.background.color : ([0, 0, 0, 0] as const);
@@ -162,7 +181,9 @@ async function backgroundLayer(
       // The photo's own background, blurred in its own frame, then cut to the output frame.
       const blurred = blurredBackground(photo, cut.alpha, bg.radius);
       const frame = { left: origin.left - padding.left, top: origin.top - padding.top, width, height };
-      return sameFrame(frame, cut.width, cut.height) ? blurred : new Uint8Array(cropToBox(blurred, cut.width, cut.height, frame, ZERO).data);
+      return sameFrame(frame, cut.width, cut.height)
+        ? blurred
+        : new Uint8Array(cropToBox(blurred, cut.width, cut.height, frame, ZERO).data);
     }
     case "image": {
       const image = await deps.loadImage(bg.source);

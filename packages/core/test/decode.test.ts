@@ -9,8 +9,7 @@ const LIMIT = 50_000_000;
 /** Left half red, right half blue. */
 async function halves(width = 40, height = 20): Promise<sharp.Sharp> {
   const data = Buffer.alloc(width * height * 3);
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++) data.set(x < width / 2 ? [255, 0, 0] : [0, 0, 255], (y * width + x) * 3);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data.set(x < width / 2 ? [255, 0, 0] : [0, 0, 255], (y * width + x) * 3);
   return sharp(data, { raw: { width, height, channels: 3 } });
 }
 
@@ -26,7 +25,11 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 
 /** A real PNG whose IHDR (CRC fixed up) claims another size: a decompression bomb's header. */
 async function pngClaiming(width: number, height: number): Promise<Buffer> {
-  const png = Buffer.from(await sharp({ create: { width: 64, height: 64, channels: 4, background: "red" } }).png().toBuffer());
+  const png = Buffer.from(
+    await sharp({ create: { width: 64, height: 64, channels: 4, background: "red" } })
+      .png()
+      .toBuffer(),
+  );
   png.writeUInt32BE(width, 16);
   png.writeUInt32BE(height, 20);
   png.writeUInt32BE(crc32(png.subarray(12, 29)), 29);
@@ -35,7 +38,11 @@ async function pngClaiming(width: number, height: number): Promise<Buffer> {
 
 /** A real JPEG whose frame header claims another size. */
 async function jpegClaiming(width: number, height: number): Promise<Buffer> {
-  const jpeg = Buffer.from(await sharp({ create: { width: 64, height: 64, channels: 3, background: "red" } }).jpeg().toBuffer());
+  const jpeg = Buffer.from(
+    await sharp({ create: { width: 64, height: 64, channels: 3, background: "red" } })
+      .jpeg()
+      .toBuffer(),
+  );
   const sof = jpeg.findIndex((byte, i) => byte === 0xff && (jpeg[i + 1] === 0xc0 || jpeg[i + 1] === 0xc2));
   jpeg.writeUInt16BE(height, sof + 5);
   jpeg.writeUInt16BE(width, sof + 7);
@@ -83,9 +90,15 @@ describe("decodeImage", () => {
   });
 
   it("takes the first frame of an animation and says so", async () => {
-    const red = await sharp({ create: { width: 8, height: 6, channels: 3, background: "red" } }).png().toBuffer();
-    const blue = await sharp({ create: { width: 8, height: 6, channels: 3, background: "blue" } }).png().toBuffer();
-    const gif = await sharp([red, blue], { join: { animated: true } }).gif().toBuffer();
+    const red = await sharp({ create: { width: 8, height: 6, channels: 3, background: "red" } })
+      .png()
+      .toBuffer();
+    const blue = await sharp({ create: { width: 8, height: 6, channels: 3, background: "blue" } })
+      .png()
+      .toBuffer();
+    const gif = await sharp([red, blue], { join: { animated: true } })
+      .gif()
+      .toBuffer();
     const { image, source, warnings } = await decodeImage(gif, LIMIT);
     expect(source.pages).toBe(2);
     expect([image.width, image.height]).toEqual([8, 6]);

@@ -1,19 +1,19 @@
-import { readFileSync, createReadStream } from "node:fs";
-import { type Server, createServer } from "node:http";
+import { createReadStream, readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CutoutError } from "../src/errors.js";
+import type { CutoutError } from "../src/errors.js";
 import { decodeImage } from "../src/node/decode.js";
 import { encodeRendered } from "../src/node/encode.js";
+import { readInput } from "../src/node/read-input.js";
+import { type CutoutResult, Remover } from "../src/node/remover.js";
 import { sharpResize } from "../src/node/sharp-resize.js";
 import { type RemoveOptions, resolveOptions } from "../src/options.js";
 import { type CutoutPixels, cutoutPixels } from "../src/pipeline.js";
 import { renderCutout } from "../src/render.js";
-import { readInput } from "../src/node/read-input.js";
-import { type CutoutResult, Remover } from "../src/node/remover.js";
 import type { OrtRuntime } from "../src/sessions/session.js";
 
 const FIXTURES = join(import.meta.dirname, "../../../test/fixtures");
@@ -35,7 +35,11 @@ function recordingRuntime() {
 }
 
 async function referenceAlpha(name: string): Promise<Buffer> {
-  return sharp(fixture(`reference/${name}.isnet-general-use.png`)).ensureAlpha().extractChannel(3).raw().toBuffer();
+  return sharp(fixture(`reference/${name}.isnet-general-use.png`))
+    .ensureAlpha()
+    .extractChannel(3)
+    .raw()
+    .toBuffer();
 }
 
 function iouAtHalf(a: Uint8Array, b: Uint8Array): number {
@@ -108,7 +112,9 @@ describe("Remover on real photos", () => {
     };
     const webp = await sharp(await encode({ format: "webp" })).metadata();
     expect([webp.format, webp.hasAlpha]).toEqual(["webp", true]);
-    const jpg = await sharp(await encode({ format: "jpg", bgColor: "red" })).raw().toBuffer({ resolveWithObject: true });
+    const jpg = await sharp(await encode({ format: "jpg", bgColor: "red" }))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     expect(jpg.info.channels).toBe(3);
     // The top-left corner is background, so it is the requested red.
     expect(jpg.data[0]).toBeGreaterThan(240);
@@ -177,7 +183,11 @@ describe("readInput", () => {
   });
 
   it("fails with a code for missing files, HTTP errors, slow servers and oversized bodies", async () => {
-    const code = (p: Promise<unknown>) => p.then(() => "ok", (e: CutoutError) => e.code);
+    const code = (p: Promise<unknown>) =>
+      p.then(
+        () => "ok",
+        (e: CutoutError) => e.code,
+      );
     expect(await code(readInput(fixture("missing.jpg"), limits))).toBe("input_unreadable");
     expect(await code(readInput(`${base}/nothing`, limits))).toBe("input_unreadable");
     expect(await code(readInput(`${base}/slow`, limits))).toBe("timeout");

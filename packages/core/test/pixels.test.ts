@@ -149,7 +149,12 @@ describe("foreground colour estimation", () => {
         image.data.set([Math.round(255 * a), Math.round(255 * (1 - a)), 0], i * 3);
         alpha[i] = Math.round(a * 255);
       }
-    const estimate = estimateForeground(image, Float32Array.from(alpha, (a) => a / 255), large, small);
+    const estimate = estimateForeground(
+      image,
+      Float32Array.from(alpha, (a) => a / 255),
+      large,
+      small,
+    );
     const rgba = applyForeground(image, alpha, estimate);
     const edge = ((h >> 1) * w + edgeX) * 4;
     // The photo holds (128, 127, 0) there; the subject's own colour is red.
@@ -217,10 +222,24 @@ describe("createZip", () => {
   it("writes an archive that zip readers accept", () => {
     const dir = mkdtempSync(join(tmpdir(), "cutout-zip-"));
     const path = join(dir, "out.zip");
-    writeFileSync(path, createZip([{ name: "color.jpg", data: Uint8Array.from([1, 2, 3]) }, { name: "alpha.png", data: new Uint8Array(1000).fill(7) }]));
-    const listing = execFileSync("python3", ["-c", "import sys,zipfile;z=zipfile.ZipFile(sys.argv[1]);assert z.testzip() is None;print([(i.filename,i.file_size) for i in z.infolist()])", path], {
-      encoding: "utf8",
-    });
+    writeFileSync(
+      path,
+      createZip([
+        { name: "color.jpg", data: Uint8Array.from([1, 2, 3]) },
+        { name: "alpha.png", data: new Uint8Array(1000).fill(7) },
+      ]),
+    );
+    const listing = execFileSync(
+      "python3",
+      [
+        "-c",
+        "import sys,zipfile;z=zipfile.ZipFile(sys.argv[1]);assert z.testzip() is None;print([(i.filename,i.file_size) for i in z.infolist()])",
+        path,
+      ],
+      {
+        encoding: "utf8",
+      },
+    );
     expect(listing.trim()).toBe("[('color.jpg', 3), ('alpha.png', 1000)]");
   });
 });

@@ -49,7 +49,11 @@ describe("quality presets", () => {
     ["fast", "car-1"],
     ["balanced", "anime-girl-1"],
   ] as const)("%s runs the resized model end to end (%s agrees with rembg's ISNet cutout)", async (quality, name) => {
-    const reference = await sharp(join(FIXTURES, `reference/${name}.isnet-general-use.png`)).ensureAlpha().extractChannel(3).raw().toBuffer();
+    const reference = await sharp(join(FIXTURES, `reference/${name}.isnet-general-use.png`))
+      .ensureAlpha()
+      .extractChannel(3)
+      .raw()
+      .toBuffer();
     const remover = new Remover({ quality, threads: 2 });
     const result = await remover.remove(readFileSync(join(FIXTURES, `${name}.jpg`)));
     await remover.close();

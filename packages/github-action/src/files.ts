@@ -13,8 +13,6 @@ import type { OutputMode, Settings } from "./inputs.js";
 /** Never inputs, whatever `paths` says. */
 export const ALWAYS_IGNORED = ["**/.git/**", "**/node_modules/**"];
 
-
-
 export function toPosix(file: string): string {
   return file.split(path.sep).join("/");
 }

@@ -3,13 +3,13 @@ import { mkdir, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { DEFAULT_MODEL, getModelSpec } from "@cutout/models";
 import { CutoutError, isCutoutError } from "../errors.js";
-import { type RemoveOptions, type ResolvedOptions, resolveOptions } from "../options.js";
 import { type CutoutResult, type EngineChoice, type Quality, Remover } from "../node/remover.js";
-import type { RemoteSettings } from "../remote/providers.js";
 import { writeFileAtomic } from "../node/write-atomic.js";
-import { type CliArgs, USAGE, UsageError, parseCliArgs } from "./args.js";
+import { type RemoveOptions, type ResolvedOptions, resolveOptions } from "../options.js";
+import type { RemoteSettings } from "../remote/providers.js";
+import { type CliArgs, parseCliArgs, USAGE, UsageError } from "./args.js";
 import { type Job, type OutputKind, planJobs, withFormat } from "./plan.js";
-import { ProgressBar, formatBytes } from "./progress.js";
+import { formatBytes, ProgressBar } from "./progress.js";
 
 const EXIT_OK = 0;
 const EXIT_SOME_FAILED = 1;
@@ -60,7 +60,14 @@ export async function main(argv: string[]): Promise<number> {
   return run(args, perImage, kind, jobs, remover, bar);
 }
 
-async function run(args: CliArgs, options: RemoveOptions, kind: OutputKind, jobs: Job[], remover: Remover, bar: ProgressBar): Promise<number> {
+async function run(
+  args: CliArgs,
+  options: RemoveOptions,
+  kind: OutputKind,
+  jobs: Job[],
+  remover: Remover,
+  bar: ProgressBar,
+): Promise<number> {
   const inputs = new Set(jobs.map((j) => resolve(j.input)));
   let interrupted = false;
   const onSignal = () => {
@@ -132,7 +139,9 @@ function report(args: CliArgs, job: Job, result: CutoutResult): void {
   for (const warning of result.warnings) process.stderr.write(`cutout: ${job.input}: warning: ${warning}\n`);
   if (!args.quiet && job.output !== "-") {
     const seconds = (result.timings.total / 1000).toFixed(1);
-    process.stderr.write(`${job.input} -> ${job.output} (${result.width}x${result.height}, ${formatBytes(result.data.length)}, ${seconds} s)\n`);
+    process.stderr.write(
+      `${job.input} -> ${job.output} (${result.width}x${result.height}, ${formatBytes(result.data.length)}, ${seconds} s)\n`,
+    );
   }
 }
 

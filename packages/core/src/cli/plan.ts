@@ -2,10 +2,9 @@ import { readdir, stat } from "node:fs/promises";
 import { basename, dirname, extname, join, relative, resolve, sep } from "node:path";
 import { glob, isDynamicPattern } from "tinyglobby";
 import { CutoutError } from "../errors.js";
-import { type OutputKind, isImageFile, isOwnOutput, outputSuffix } from "../output/file-names.js";
+import { isImageFile, isOwnOutput, type OutputKind, outputSuffix } from "../output/file-names.js";
 
 export type { OutputKind };
-
 
 export interface Job {
   /** A file path, or "-" for standard input. */
@@ -18,14 +17,12 @@ export interface Job {
   error?: CutoutError;
 }
 
-
 /** The derived output name for the format actually written (format `auto` decides after processing). */
 export function withFormat(job: Job, kind: OutputKind, format: string): string {
   if (!job.derived) return job.output;
   const planned = outputSuffix(kind);
   return job.output.endsWith(planned) ? job.output.slice(0, -planned.length) + outputSuffix(kind, format) : job.output;
 }
-
 
 /**
  * Expands the command line's inputs (files, folders, globs, "-") into jobs
@@ -70,11 +67,21 @@ export async function planJobs(inputs: string[], output: string | undefined, kin
     if (target !== "-") {
       const absolute = resolve(target);
       if (inputPaths.has(absolute)) {
-        return { input: path, output: target, derived, error: new CutoutError("output_exists", `refusing to overwrite the input file ${target}`) };
+        return {
+          input: path,
+          output: target,
+          derived,
+          error: new CutoutError("output_exists", `refusing to overwrite the input file ${target}`),
+        };
       }
       const other = claimed.get(absolute);
       if (other) {
-        return { input: path, output: target, derived, error: new CutoutError("output_exists", `its output ${target} would overwrite the output of ${other}`) };
+        return {
+          input: path,
+          output: target,
+          derived,
+          error: new CutoutError("output_exists", `its output ${target} would overwrite the output of ${other}`),
+        };
       }
       claimed.set(absolute, path);
     }

@@ -168,8 +168,7 @@ function settledBlocks(c: GuidedCoefficients): Uint16Array {
     for (let x = 0; x < width; x++) {
       const x1 = Math.min(x + 1, width - 1);
       const v = level[y * width + x];
-      out[y * width + x] =
-        v === level[y * width + x1] && v === level[y1 * width + x] && v === level[y1 * width + x1] ? v : UNSETTLED;
+      out[y * width + x] = v === level[y * width + x1] && v === level[y1 * width + x] && v === level[y1 * width + x1] ? v : UNSETTLED;
     }
   }
   return out;

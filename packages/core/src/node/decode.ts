@@ -45,9 +45,7 @@ export async function decodeImage(bytes: Uint8Array, maxPixels: number): Promise
   const pages = meta.pages ?? 1;
   const warnings = pages > 1 ? [`The input has ${pages} frames or pages; only the first was used`] : [];
   try {
-    const pipeline = sharp(bytes, { limitInputPixels: maxPixels, pages: 1, page: 0, failOn: "error" })
-      .rotate()
-      .toColourspace("srgb");
+    const pipeline = sharp(bytes, { limitInputPixels: maxPixels, pages: 1, page: 0, failOn: "error" }).rotate().toColourspace("srgb");
     const withChannels = meta.hasAlpha ? pipeline.ensureAlpha() : pipeline.removeAlpha();
     const { data, info } = await withChannels.raw({ depth: "uchar" }).toBuffer({ resolveWithObject: true });
     return {
@@ -73,5 +71,9 @@ function megapixels(pixels: number): string {
 
 /** libvips messages can span lines and name temp paths; keep the first line. */
 function shortReason(error: unknown): string {
-  return String((error as Error).message ?? error).split("\n")[0]?.trim() || "unknown error";
+  return (
+    String((error as Error).message ?? error)
+      .split("\n")[0]
+      ?.trim() || "unknown error"
+  );
 }

@@ -35,7 +35,12 @@ export async function encodeRendered(image: Rendered): Promise<Buffer> {
       // remove.bg's zip: the (estimated foreground) colours, and the matte beside them.
       const color = await (channels === 4 ? raw(pixels, 4).removeAlpha() : raw(pixels, channels)).jpeg({ quality: 90 }).toBuffer();
       const alpha = await raw(image.matte, 1).png().toBuffer();
-      return Buffer.from(createZip([{ name: "color.jpg", data: color }, { name: "alpha.png", data: alpha }]));
+      return Buffer.from(
+        createZip([
+          { name: "color.jpg", data: color },
+          { name: "alpha.png", data: alpha },
+        ]),
+      );
     }
   }
 }

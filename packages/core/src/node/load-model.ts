@@ -1,4 +1,4 @@
-import { DEFAULT_MODEL, type LoadProgress, getModelSpec, loadModel } from "@cutout/models";
+import { DEFAULT_MODEL, getModelSpec, type LoadProgress, loadModel } from "@cutout/models";
 import { CutoutError } from "../errors.js";
 import type { ModelDescription } from "../sessions/registry.js";
 

@@ -22,7 +22,8 @@ export async function readInput(input: ImageInput, limits: ReadLimits): Promise<
     return { bytes: await fetchBytes(new URL(String(input)), limits), name: redactUrl(String(input)) };
   }
   if (typeof input === "string") return { bytes: await readFileBytes(input, limits.maxInputBytes), name: input };
-  if (isWebStream(input)) return { bytes: await collect(input as AsyncIterable<Uint8Array>, limits.maxInputBytes, "stream"), name: "stream" };
+  if (isWebStream(input))
+    return { bytes: await collect(input as AsyncIterable<Uint8Array>, limits.maxInputBytes, "stream"), name: "stream" };
   if (isNodeStream(input)) return { bytes: await collect(input, limits.maxInputBytes, "stream"), name: "stream" };
   throw new CutoutError(
     "validation_error",

@@ -12,7 +12,11 @@ import { sharpResize } from "./sharp-resize.js";
  * effects and encoding run unchanged. The photo is resized to the remote
  * result if the provider returned another size.
  */
-export async function remoteCutout(bytes: Uint8Array, photo: PixelImage, settings: RemoteSettings): Promise<{ cut: CutoutPixels; photo: PixelImage }> {
+export async function remoteCutout(
+  bytes: Uint8Array,
+  photo: PixelImage,
+  settings: RemoteSettings,
+): Promise<{ cut: CutoutPixels; photo: PixelImage }> {
   const t0 = performance.now();
   const png = await fetchRemoteCutout(bytes, settings);
   const t1 = performance.now();

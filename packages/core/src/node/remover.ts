@@ -208,9 +208,13 @@ function sizeFree(name: string, family: string, bytes: Uint8Array): Uint8Array {
     if (family !== "isnet") throw new Error(`family ${family}`);
     return makeIsnetSizeFree(bytes).bytes;
   } catch (error) {
-    throw new CutoutError("validation_error", `${name} cannot run at another input size (${(error as Error).message}); use quality best or isnet-fp16`, {
-      field: "quality",
-    });
+    throw new CutoutError(
+      "validation_error",
+      `${name} cannot run at another input size (${(error as Error).message}); use quality best or isnet-fp16`,
+      {
+        field: "quality",
+      },
+    );
   }
 }
 

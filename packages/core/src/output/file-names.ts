@@ -1,7 +1,18 @@
 import type { ChannelsSpec, FormatSpec } from "../options/canonical.js";
 
 /** File types the decoder reads; folder and glob inputs of every host are filtered to these. */
-export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set([".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff", ".avif", ".heic", ".heif"]);
+export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set([
+  ".jpg",
+  ".jpeg",
+  ".png",
+  ".webp",
+  ".gif",
+  ".tif",
+  ".tiff",
+  ".avif",
+  ".heic",
+  ".heif",
+]);
 
 /** True for files Cutout wrote, so re-running on a folder never cuts out its own cutouts. */
 export function isOwnOutput(path: string): boolean {
