@@ -21,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CutoutError } from "../../packages/core/src/errors.js";
 import { type CutoutResult, NO_FOREGROUND, Remover } from "../../packages/core/src/node/remover.js";
 import { buildOnce, checkPng, FIXTURES, listFiles, ROOT, sharp } from "../support/cli";
+import { iouAtHalf as iou } from "../support/mattes.js";
 import { type CorpusInput, ENTRY_POINTS, type EntryPoint, type HostRun, selectable } from "../support/robustness-hosts";
 import { agrees, renderRobustnessDoc } from "../support/robustness-report";
 import { buildCorpus, type CorpusFile, iccRedPrimary, storedPixels, warningTags, writeCorpus } from "./corpus";
@@ -349,19 +350,6 @@ describe("docs/robustness.md", () => {
     expect(requests).toEqual([]);
   });
 });
-
-/** Intersection over union of two mattes at alpha 0.5. */
-function iou(a: Uint8Array, b: Uint8Array): number {
-  let inter = 0;
-  let union = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i]! >= 128;
-    const y = b[i]! >= 128;
-    if (x && y) inter++;
-    if (x || y) union++;
-  }
-  return union === 0 ? 1 : inter / union;
-}
 
 /**
  * Display P3 to sRGB, from the primaries alone: both use D65 and the sRGB

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { iouAtHalf } from "../../../test/support/mattes.js";
 import type { CutoutError } from "../src/errors.js";
 import { decodeImage } from "../src/node/decode.js";
 import { encodeRendered } from "../src/node/encode.js";
@@ -40,18 +41,6 @@ async function referenceAlpha(name: string): Promise<Buffer> {
     .extractChannel(3)
     .raw()
     .toBuffer();
-}
-
-function iouAtHalf(a: Uint8Array, b: Uint8Array): number {
-  let inter = 0;
-  let union = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] >= 128;
-    const y = b[i] >= 128;
-    if (x && y) inter++;
-    if (x || y) union++;
-  }
-  return inter / union;
 }
 
 describe("Remover on real photos", () => {

@@ -3,24 +3,13 @@ import { join } from "node:path";
 import * as ort from "onnxruntime-node";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
+import { iouAtHalf } from "../../../test/support/mattes.js";
 import { CutoutError } from "../src/errors.js";
 import { loadModelBytes } from "../src/node/load-model.js";
 import { Remover } from "../src/node/remover.js";
 import { makeIsnetSizeFree } from "../src/sessions/resize-isnet.js";
 
 const FIXTURES = join(import.meta.dirname, "../../../test/fixtures");
-
-function iouAtHalf(a: Uint8Array, b: Uint8Array): number {
-  let inter = 0;
-  let union = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] >= 128;
-    const y = b[i] >= 128;
-    if (x && y) inter++;
-    if (x || y) union++;
-  }
-  return inter / union;
-}
 
 describe("quality presets", () => {
   it("the size-free model gives the original's output at 1024 and runs at 512", async () => {
