@@ -3,64 +3,34 @@
  * protocol (multipart upload, X-Api-Key, PNG back, JSON errors). The server
  * "cuts out" the left half of whatever it receives, so results are exact.
  */
-import { once } from "node:events";
 import { readFileSync } from "node:fs";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CutoutError } from "../packages/core/src/errors.js";
 import { Remover } from "../packages/core/src/node/remover.js";
+import { type FakeFailure, type FakeRemote, startFakeRemote } from "./support/action-remote";
 import { FIXTURES, runCli, sharp, tempDir } from "./support/cli";
 
 const KEY = "sk_test_cutout_0123456789";
 const photo = readFileSync(path.join(FIXTURES, "car-1.jpg"));
-let server: Server;
+let remote: FakeRemote;
 let url: string;
-const seen: { key?: string; fields: Record<string, string> }[] = [];
 
-async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const form = await new Response(Buffer.concat(chunks), { headers: { "content-type": req.headers["content-type"] ?? "" } }).formData();
-  const fields: Record<string, string> = {};
-  for (const [name, value] of form) if (typeof value === "string") fields[name] = value;
-  const key = req.headers["x-api-key"] as string | undefined;
-  seen.push({ key, fields });
-  const fail = (status: number, code: string, title: string) => {
-    res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify({ errors: [{ title, code }] }));
-  };
-  if (req.url?.startsWith("/slow")) return; // never answers
-  if (key === "bad") return fail(403, "auth_failed", "API Key invalid");
-  if (key === "poor") return fail(402, "insufficient_credits", "Insufficient credits");
-  if (key === "busy") return fail(429, "rate_limit_exceeded", "Rate limit exceeded");
-  if (key === "wall") return fail(400, "unknown_foreground", "Could not identify foreground in image");
-  if (key?.startsWith("echo")) return fail(500, "server_error", `internal error for key ${key}`);
-  if (key !== KEY) return fail(500, "server_error", `unexpected key ${key}`);
-  const image = form.get("image_file") as Blob;
-  const { data, info } = await sharp(Buffer.from(await image.arrayBuffer()))
-    .ensureAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  for (let y = 0; y < info.height; y++) for (let x = 0; x < info.width / 2; x++) data[(y * info.width + x) * 4 + 3] = 0;
-  const png = await sharp(data, { raw: { width: info.width, height: info.height, channels: 4 } })
-    .png()
-    .toBuffer();
-  res.writeHead(200, { "content-type": "image/png" }).end(png);
+/** The provider's failure modes, chosen by key (or path, for a server that never answers). */
+function failure(key: string | undefined, path: string): FakeFailure | "hang" | undefined {
+  if (path.startsWith("/slow")) return "hang";
+  if (key === "poor") return { status: 402, code: "insufficient_credits", title: "Insufficient credits" };
+  if (key === "busy") return { status: 429, code: "rate_limit_exceeded", title: "Rate limit exceeded" };
+  if (key === "wall") return { status: 400, code: "unknown_foreground", title: "Could not identify foreground in image" };
+  if (key?.startsWith("echo")) return { status: 500, code: "server_error", title: `internal error for key ${key}` };
+  return undefined;
 }
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    handle(req, res).catch((error) => res.writeHead(500).end(String(error)));
-  });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1.0/removebg`;
+  remote = await startFakeRemote(KEY, failure);
+  url = remote.url;
 });
-afterAll(() => {
-  server.closeAllConnections();
-  server.close();
-});
+afterAll(() => remote.close());
 
 const code = (p: Promise<unknown>) =>
   p.then(
@@ -74,7 +44,7 @@ describe("remote engine", () => {
     const result = await remover.remove(photo, { bgColor: "#00ff00", format: "png" });
     expect(result.engine).toBe("remote");
     expect(result.model).toBe("remote:removebg");
-    expect(seen.at(-1)).toMatchObject({ key: KEY, fields: { size: "full", format: "png" } });
+    expect(remote.requests.at(-1)).toMatchObject({ key: KEY, fields: { size: "full", format: "png" } });
     const out = await sharp(result.data).raw().toBuffer({ resolveWithObject: true });
     expect([out.info.width, out.info.height]).toEqual([480, 360]);
     // Left half: the server removed it, so our green background shows; right half keeps the photo.

@@ -113,8 +113,8 @@ export function pngChunks(png: Buffer): { at: number; length: number; type: stri
   return chunks;
 }
 
-/** A real PNG whose IHDR (CRC fixed up) claims another size. */
-async function pngClaiming(width: number, height: number): Promise<Buffer> {
+/** A real PNG whose IHDR (CRC fixed up) claims another size: a decompression bomb's header. */
+export async function pngClaiming(width: number, height: number): Promise<Buffer> {
   const png = Buffer.from(
     await sharp({ create: { width: 64, height: 64, channels: 3, background: "red" } })
       .png()
@@ -127,7 +127,7 @@ async function pngClaiming(width: number, height: number): Promise<Buffer> {
 }
 
 /** A real JPEG whose frame header claims another size (16 bits each: 65535 at most). */
-async function jpegClaiming(width: number, height: number): Promise<Buffer> {
+export async function jpegClaiming(width: number, height: number): Promise<Buffer> {
   const jpeg = Buffer.from(
     await sharp({ create: { width: 64, height: 64, channels: 3, background: "red" } })
       .jpeg()

@@ -1,7 +1,9 @@
 /**
- * A stand-in for a remove.bg-compatible API, for the action's remote engine:
+ * A stand-in for a remove.bg-compatible API, for every host's remote engine:
  * multipart upload, the key in X-Api-Key, a PNG back whose left half is
- * transparent; a 403 for any other key. It records what each request carried.
+ * transparent; a 403 for any other key unless `failure` decides otherwise
+ * (an error to answer, or "hang" to never answer). It records what each
+ * request carried.
  */
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -14,7 +16,16 @@ export interface FakeRemote {
   close(): void;
 }
 
-export async function startFakeRemote(validKey: string): Promise<FakeRemote> {
+export interface FakeFailure {
+  status: number;
+  code: string;
+  title: string;
+}
+
+export async function startFakeRemote(
+  validKey: string,
+  failure: (key: string | undefined, path: string) => FakeFailure | "hang" | undefined = () => undefined,
+): Promise<FakeRemote> {
   const requests: FakeRemote["requests"] = [];
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -24,10 +35,13 @@ export async function startFakeRemote(validKey: string): Promise<FakeRemote> {
     for (const [name, value] of form) if (typeof value === "string") fields[name] = value;
     const key = req.headers["x-api-key"] as string | undefined;
     requests.push({ key, fields });
-    if (key !== validKey) {
+    const failed =
+      failure(key, req.url ?? "") ?? (key === validKey ? undefined : { status: 403, code: "auth_failed", title: "API Key invalid" });
+    if (failed === "hang") return;
+    if (failed) {
       res
-        .writeHead(403, { "content-type": "application/json" })
-        .end(JSON.stringify({ errors: [{ title: "API Key invalid", code: "auth_failed" }] }));
+        .writeHead(failed.status, { "content-type": "application/json" })
+        .end(JSON.stringify({ errors: [{ title: failed.title, code: failed.code }] }));
       return;
     }
     const image = form.get("image_file") as Blob;

@@ -7,6 +7,7 @@
  */
 import { readFile } from "node:fs/promises";
 import * as ort from "onnxruntime-node";
+import { randomInput } from "../src/bench/bare.js";
 
 const [original, patched, runsText, sizesText] = process.argv.slice(2);
 const runs = Number(runsText ?? 3);
@@ -14,15 +15,7 @@ const sizes = (sizesText ?? "512,768,1024").split(",").map(Number);
 const options = { graphOptimizationLevel: "all", enableCpuMemArena: false } as const;
 
 function input(size: number): ort.Tensor {
-  const data = new Float32Array(3 * size * size);
-  let s = 0x9e3779b9;
-  for (let i = 0; i < data.length; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    data[i] = (s >>> 0) / 0x100000000 - 0.5;
-  }
-  return new ort.Tensor("float32", data, [1, 3, size, size]);
+  return new ort.Tensor("float32", randomInput(3 * size * size), [1, 3, size, size]);
 }
 
 const b = await ort.InferenceSession.create(await readFile(patched), options);

@@ -1,8 +1,8 @@
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
+import { jpegClaiming, pngClaiming } from "../../../test/robustness/corpus.js";
 import { CutoutError } from "../src/errors.js";
 import { decodeImage } from "../src/node/decode.js";
-import { crc32 } from "../src/output/zip.js";
 
 const LIMIT = 50_000_000;
 
@@ -21,32 +21,6 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
     return (error as CutoutError).code;
   }
   return "no error";
-}
-
-/** A real PNG whose IHDR (CRC fixed up) claims another size: a decompression bomb's header. */
-async function pngClaiming(width: number, height: number): Promise<Buffer> {
-  const png = Buffer.from(
-    await sharp({ create: { width: 64, height: 64, channels: 4, background: "red" } })
-      .png()
-      .toBuffer(),
-  );
-  png.writeUInt32BE(width, 16);
-  png.writeUInt32BE(height, 20);
-  png.writeUInt32BE(crc32(png.subarray(12, 29)), 29);
-  return png;
-}
-
-/** A real JPEG whose frame header claims another size. */
-async function jpegClaiming(width: number, height: number): Promise<Buffer> {
-  const jpeg = Buffer.from(
-    await sharp({ create: { width: 64, height: 64, channels: 3, background: "red" } })
-      .jpeg()
-      .toBuffer(),
-  );
-  const sof = jpeg.findIndex((byte, i) => byte === 0xff && (jpeg[i + 1] === 0xc0 || jpeg[i + 1] === 0xc2));
-  jpeg.writeUInt16BE(height, sof + 5);
-  jpeg.writeUInt16BE(width, sof + 7);
-  return jpeg;
 }
 
 describe("decodeImage", () => {

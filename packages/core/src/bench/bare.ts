@@ -48,7 +48,7 @@ export class BareSession {
 }
 
 /** Values in the model's input range (mean 0.5, std 1 gives -0.5..0.5), from a fixed seed. */
-function randomInput(length: number): Float32Array {
+export function randomInput(length: number): Float32Array {
   const out = new Float32Array(length);
   let state = 0x9e3779b9;
   for (let i = 0; i < length; i++) {

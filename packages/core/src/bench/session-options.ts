@@ -13,6 +13,7 @@ import { readFile } from "node:fs/promises";
 import type { InferenceSession } from "onnxruntime-common";
 import * as ort from "onnxruntime-node";
 import { loadModelBytes } from "../node/load-model.js";
+import { randomInput } from "./bare.js";
 import { median } from "./stats.js";
 import { table } from "./table.js";
 
@@ -41,15 +42,7 @@ if (anysize) {
 }
 
 function input(size: number): ort.Tensor {
-  const data = new Float32Array(3 * size * size);
-  let s = 0x9e3779b9;
-  for (let i = 0; i < data.length; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    data[i] = (s >>> 0) / 0x100000000 - 0.5;
-  }
-  return new ort.Tensor("float32", data, [1, 3, size, size]);
+  return new ort.Tensor("float32", randomInput(3 * size * size), [1, 3, size, size]);
 }
 
 const bytes = {
