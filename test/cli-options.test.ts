@@ -70,6 +70,8 @@ describe("image options on the command line", () => {
       [["--bg-color", "red", "--bg-blur", "10"], /bg/],
       [["--size", "huge"], /size/],
       [["--expand", "--no-expand"], /expand/],
+      [["--precision", "int4"], /precision.*int4/],
+      [["--quality", "ultra"], /quality.*ultra/],
     ];
     for (const [flags, pattern] of cases) {
       const result = await runCli(["car-1.jpg", ...flags], {

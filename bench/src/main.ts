@@ -10,6 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { checkModelChoice, type Precision, type Quality } from "../../packages/core/src/index.js";
 import { listSamples } from "./io.js";
 import { meanOf } from "./metrics.js";
 import { ENGINE_EPS, reduction, runRefine } from "./refine.js";
@@ -28,7 +29,9 @@ Whole photos (default):
   --threads N           onnxruntime threads for Cutout (default: all cores)
   --model-path FILE     Cutout: a local .onnx instead of the cached model (e.g. a size-free
                         ISNet from packages/core/scripts/resize-isnet.ts)
-  --input-size N        Cutout: model input side in px (multiple of 64; the model is resized in memory)
+  --quality PRESET      Cutout: best (default) | balanced | fast
+  --input-size N        Cutout: model input side in px (multiple of 64), overriding the preset's
+  --precision P         Cutout: int8 | float, overriding the preset's
 
 Edge refinement (../shared/eval/README.md protocol):
   --refine DIR          tight edge crops with soft alpha and trimaps
@@ -56,6 +59,8 @@ interface Args {
   threads?: number;
   modelPath?: string;
   inputSize?: number;
+  quality?: Quality;
+  precision?: Precision;
   coarse: number;
   radii?: number[];
   epsilons?: number[];
@@ -77,6 +82,8 @@ export function parseEvalArgs(argv: string[]): Args {
       threads: { type: "string" },
       "model-path": { type: "string" },
       "input-size": { type: "string" },
+      quality: { type: "string" },
+      precision: { type: "string" },
       coarse: { type: "string" },
       radius: { type: "string" },
       eps: { type: "string" },
@@ -106,6 +113,7 @@ export function parseEvalArgs(argv: string[]): Args {
           return n;
         });
   const one = (name: string, v: string | undefined) => list(name, v, true)?.[0];
+  checkModelChoice({ quality: values.quality as Quality, precision: values.precision as Precision });
   return {
     ...(values.data === undefined ? {} : { data: values.data }),
     ...(values.refine === undefined ? {} : { refine: values.refine }),
@@ -114,6 +122,8 @@ export function parseEvalArgs(argv: string[]): Args {
     ...(values.threads === undefined ? {} : { threads: one("threads", values.threads) }),
     ...(values["model-path"] === undefined ? {} : { modelPath: userPath(values["model-path"]) }),
     ...(values["input-size"] === undefined ? {} : { inputSize: one("input-size", values["input-size"]) }),
+    ...(values.quality === undefined ? {} : { quality: values.quality as Quality }),
+    ...(values.precision === undefined ? {} : { precision: values.precision as Precision }),
     coarse: one("coarse", values.coarse) ?? 80,
     ...(values.radius === undefined ? {} : { radii: list("radius", values.radius, true, true) }),
     ...(values.eps === undefined ? {} : { epsilons: list("eps", values.eps, false) }),
@@ -240,6 +250,8 @@ async function main(): Promise<void> {
     ...(args.threads === undefined ? {} : { threads: args.threads }),
     ...(args.modelPath === undefined ? {} : { modelPath: args.modelPath }),
     ...(args.inputSize === undefined ? {} : { inputSize: args.inputSize }),
+    ...(args.quality === undefined ? {} : { quality: args.quality }),
+    ...(args.precision === undefined ? {} : { precision: args.precision }),
   };
   const cutout = await runCutout(samples, { model: args.model, ...threads }, log);
   const baseline = args.baseline === "imgly" ? await runImgly(samples, { model: args.model }, log) : undefined;

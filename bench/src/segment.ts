@@ -8,6 +8,7 @@ import {
   applyGuidedFilter,
   decodeImage,
   fitGuidedFilter,
+  type ModelChoice,
   type PixelImage,
   Remover,
   resizePlane,
@@ -50,7 +51,7 @@ function score(pred: AlphaPlane, gt: AlphaPlane): ImageScores {
 /** Cutout's alpha for each photo, through the public Node API, scored at mask size. */
 export async function runCutout(
   samples: Sample[],
-  options: { model: string; threads?: number; modelPath?: string; inputSize?: number },
+  options: ModelChoice & { model: string; threads?: number },
   log: Log,
 ): Promise<Map<string, CutoutScored>> {
   const { model, ...engine } = options;
@@ -169,7 +170,7 @@ export interface SegmentSweepRow {
  */
 export async function runCutoutSweep(
   samples: Sample[],
-  options: { model: string; threads?: number; modelPath?: string; inputSize?: number; radii: (number | null)[]; epsilons: number[] },
+  options: ModelChoice & { model: string; threads?: number; radii: (number | null)[]; epsilons: number[] },
   log: Log,
 ): Promise<SegmentSweepRow[]> {
   const combos = options.radii.flatMap((radius) =>

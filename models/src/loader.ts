@@ -21,7 +21,8 @@ import { redactUrl, resolveRegistryConfig } from "./registry-config";
 import { findTarballUrl } from "./tarball-url";
 
 export interface ModelProgress {
-  readonly phase: "download" | "verify" | "assemble";
+  /** quantize: core building the int8 form of a model once (it reports this phase, not the loader). */
+  readonly phase: "download" | "verify" | "assemble" | "quantize";
   /** Bytes done in this phase. */
   readonly received: number;
   readonly total?: number;

@@ -1,12 +1,11 @@
 export { type DecodedImage, decodeImage } from "./node/decode.js";
 export { encodeRendered, MIME_TYPES } from "./node/encode.js";
+export { checkModelChoice, type ModelChoice, type Precision, QUALITY_PRESETS, type Quality } from "./node/engine-model.js";
 export type { ImageInput } from "./node/read-input.js";
 export {
   type CutoutResult,
   type EngineChoice,
   type EngineOptions,
-  QUALITY_INPUT_SIDE,
-  type Quality,
   Remover,
   removeBackground,
 } from "./node/remover.js";

@@ -66,6 +66,7 @@ const ENGINE_KEYS = new Set([
   "remote",
   "quality",
   "inputSize",
+  "precision",
 ]);
 
 function withoutUndefined(options: CutoutOptions): CutoutOptions {

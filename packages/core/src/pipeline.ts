@@ -27,9 +27,7 @@ const WORKING_SIZE = 1024;
  */
 export async function cutoutPixels(image: PixelImage, session: MatteSession, resize: PixelResizer): Promise<CutoutPixels> {
   const t0 = now();
-  const [inW, inH] = session.inputSize;
-  const modelInput = flattenOverWhite(await resize(image, inW, inH));
-  const tensor = toInputTensor(modelInput, session.normalization);
+  const tensor = await modelInput(image, session, resize);
   const t1 = now();
   const matte = await session.predict(tensor);
   const t2 = now();
@@ -39,6 +37,16 @@ export async function cutoutPixels(image: PixelImage, session: MatteSession, res
     ...alpha,
     timings: { preprocess: t1 - t0, inference: t2 - t1, postprocess: t3 - t2 },
   };
+}
+
+/** The tensor the model sees for a photo: resized to its input, flattened over white, normalised. */
+export async function modelInput(
+  image: PixelImage,
+  session: Pick<MatteSession, "inputSize" | "normalization">,
+  resize: PixelResizer,
+): Promise<Float32Array> {
+  const [inW, inH] = session.inputSize;
+  return toInputTensor(flattenOverWhite(await resize(image, inW, inH)), session.normalization);
 }
 
 async function workingGuide(image: PixelImage, resize: PixelResizer): Promise<PixelImage> {

@@ -32,12 +32,15 @@ describe("quality presets", () => {
     expect(makeIsnetSizeFree(patched.bytes).report.resizes).toBe(0);
   });
 
-  // Agreement with the full-size cutout varies by photo at reduced sizes (measured: car-1 at 768 gives 0.84,
-  // anime-girl-1 at 512 gives 0.72; see docs/quality.md), so each preset is checked on a photo it handles.
+  // Agreement with the full-size cutout varies by photo and is not monotonic in the input size (measured
+  // with int8, IoU against rembg's cutout: car-1 0.977 at 512, 0.855 at 768, 0.981 at 704; anime-girl-1
+  // 0.707 at 512, 0.976 at 704; docs/quality.md). The presets' sizes were chosen where both fixtures agree.
   it.each([
     ["fast", "car-1"],
+    ["fast", "anime-girl-1"],
+    ["balanced", "car-1"],
     ["balanced", "anime-girl-1"],
-  ] as const)("%s runs the resized model end to end (%s agrees with rembg's ISNet cutout)", async (quality, name) => {
+  ] as const)("%s runs the resized int8 model end to end (%s agrees with rembg's ISNet cutout)", async (quality, name) => {
     const reference = await sharp(join(FIXTURES, `reference/${name}.isnet-general-use.png`))
       .ensureAlpha()
       .extractChannel(3)

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { checkModelChoice, type Precision, type Quality } from "../node/engine-model.js";
 import type { EngineChoice } from "./protocol.js";
 
 export const USAGE = `Usage: pnpm bench [options]
@@ -17,8 +18,9 @@ Options:
   --model NAME          model from the manifest (default isnet-fp16)
   --model-path FILE     a local .onnx file
   --threads N           onnxruntime intra-op threads (default: onnxruntime's choice)
-  --input-size N        model input side (multiple of 64), for a size-free --model-path
-                        (packages/core/scripts/resize-isnet.ts)
+  --quality PRESET      best (default) | balanced | fast
+  --input-size N        model input side (multiple of 64), overriding the preset's
+  --precision P         int8 | float, overriding the preset's
   --json                print machine-readable JSON instead of tables
                         (use 'pnpm -s bench --json' to keep pnpm's banner off stdout)
   --write-docs          also write the results into docs/benchmarks.md
@@ -55,6 +57,8 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       "model-path": { type: "string" },
       threads: { type: "string" },
       "input-size": { type: "string" },
+      quality: { type: "string" },
+      precision: { type: "string" },
       json: { type: "boolean", default: false },
       "write-docs": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
@@ -70,6 +74,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     if (!(n > 0)) throw new Error(`--sizes: '${t}' is not a positive number of megapixels`);
     return n;
   });
+  checkModelChoice({ quality: values.quality as Quality, precision: values.precision as Precision });
   return {
     ...(values.baseline === "imgly" ? { baseline: "imgly" as const } : {}),
     ...(sizes === undefined ? {} : { sizes }),
@@ -81,6 +86,8 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     modelPath: values["model-path"],
     threads: values.threads === undefined ? undefined : positive("threads", values.threads, 1),
     ...(values["input-size"] === undefined ? {} : { inputSize: positive("input-size", values["input-size"], 1024) }),
+    ...(values.quality === undefined ? {} : { quality: values.quality as Quality }),
+    ...(values.precision === undefined ? {} : { precision: values.precision as Precision }),
     json: values.json ?? false,
     writeDocs: values["write-docs"] ?? false,
     help: values.help ?? false,
@@ -96,6 +103,8 @@ export function engineFlags(engine: EngineChoice): string[] {
   if (engine.modelPath !== undefined) flags.push("--model-path", engine.modelPath);
   if (engine.threads !== undefined) flags.push("--threads", String(engine.threads));
   if (engine.inputSize !== undefined) flags.push("--input-size", String(engine.inputSize));
+  if (engine.quality !== undefined) flags.push("--quality", engine.quality);
+  if (engine.precision !== undefined) flags.push("--precision", engine.precision);
   return flags;
 }
 

@@ -1,6 +1,6 @@
 import type { InferenceSession, Tensor } from "onnxruntime-common";
 import * as ort from "onnxruntime-node";
-import { loadModelBytes } from "../node/load-model.js";
+import { loadEngineModel } from "../node/engine-model.js";
 import type { EngineChoice } from "./protocol.js";
 import { elapsedSince } from "./stats.js";
 
@@ -21,7 +21,7 @@ export class BareSession {
 
   static async create(engine: EngineChoice): Promise<BareSession> {
     let start = performance.now();
-    const model = await loadModelBytes(engine);
+    const model = await loadEngineModel(engine);
     const modelBytesMs = elapsedSince(start);
     start = performance.now();
     const session = await ort.InferenceSession.create(model.bytes, {
@@ -29,7 +29,7 @@ export class BareSession {
       ...(engine.threads === undefined ? {} : { intraOpNumThreads: engine.threads, interOpNumThreads: 1 }),
     });
     const sessionCreateMs = elapsedSince(start);
-    const [width, height] = engine.inputSize === undefined ? model.description.inputSize : [engine.inputSize, engine.inputSize];
+    const [width, height] = model.description.inputSize;
     const tensor = new ort.Tensor("float32", randomInput(3 * width * height), [1, 3, height, width]);
     const feeds = { [session.inputNames[0] ?? "input"]: tensor };
     return new BareSession(session, feeds, [session.outputNames[0] ?? "output"], modelBytesMs, sessionCreateMs);

@@ -19,7 +19,14 @@ async function main(argv: string[]): Promise<number> {
   }
   if (args.child) {
     if (!args.image) throw new Error("--child needs --image");
-    const engine = { model: args.model, modelPath: args.modelPath, threads: args.threads, inputSize: args.inputSize };
+    const engine = {
+      model: args.model,
+      modelPath: args.modelPath,
+      threads: args.threads,
+      inputSize: args.inputSize,
+      quality: args.quality,
+      precision: args.precision,
+    };
     const report: ChildReport =
       args.child === "cold"
         ? await (await import("./cold.js")).runCold(args.image, engine)

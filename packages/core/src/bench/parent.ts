@@ -14,7 +14,14 @@ import { type PhotoSummary, summarize } from "./summary.js";
 /** Per photo: a cold child, then a warm child; then the tables (or JSON), and the docs if asked. */
 export async function runParent(args: BenchArgs): Promise<number> {
   const root = workspaceRoot();
-  const engine: EngineChoice = { model: args.model, modelPath: args.modelPath, threads: args.threads, inputSize: args.inputSize };
+  const engine: EngineChoice = {
+    model: args.model,
+    modelPath: args.modelPath,
+    threads: args.threads,
+    inputSize: args.inputSize,
+    quality: args.quality,
+    precision: args.precision,
+  };
   const loadBefore = os.loadavg()[0];
   const dir = await mkdtemp(path.join(os.tmpdir(), "cutout-bench-"));
   try {

@@ -1,3 +1,4 @@
+import type { Precision, Quality } from "../node/engine-model.js";
 import type { CutoutResult } from "../node/remover.js";
 
 /** Milliseconds per stage, as `Remover.remove` reports them. */
@@ -12,8 +13,10 @@ export interface EngineChoice {
   model?: string;
   modelPath?: string;
   threads?: number;
-  /** Model input side (multiple of 64) for a size-free model given with modelPath. */
+  quality?: Quality;
+  /** Model input side (multiple of 64); overrides the preset's. */
   inputSize?: number;
+  precision?: Precision;
 }
 
 /** A fresh process: start to the first result of `new Remover().remove(photo)`. */

@@ -3,7 +3,8 @@ import { mkdir, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { DEFAULT_MODEL, getModelSpec } from "@cutout/models";
 import { CutoutError, isCutoutError } from "../errors.js";
-import { type CutoutResult, type EngineChoice, type Quality, Remover } from "../node/remover.js";
+import type { Precision, Quality } from "../node/engine-model.js";
+import { type CutoutResult, type EngineChoice, Remover } from "../node/remover.js";
 import { writeFileAtomic } from "../node/write-atomic.js";
 import { type RemoveOptions, type ResolvedOptions, resolveOptions } from "../options.js";
 import type { RemoteSettings } from "../remote/providers.js";
@@ -46,8 +47,12 @@ export async function main(argv: string[]): Promise<number> {
       threads: args.threads,
       engine: args.engine as EngineChoice | undefined,
       quality: args.quality as Quality | undefined,
+      precision: args.precision as Precision | undefined,
       remote: remoteSettings(args),
-      onModelProgress: (p) => bar.update(`Downloading model`, p.received, p.total, formatBytes(p.received)),
+      onModelProgress: (p) =>
+        p.phase === "quantize"
+          ? bar.update("Preparing the int8 model (once)", p.received, p.total, "")
+          : bar.update("Downloading model", p.received, p.total, formatBytes(p.received)),
     });
   } catch (error) {
     const e = error as { code?: string; message?: string };

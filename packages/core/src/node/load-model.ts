@@ -1,4 +1,4 @@
-import { DEFAULT_MODEL, getModelSpec, type LoadProgress, loadModel } from "@cutout/models";
+import { DEFAULT_MODEL, getModelSpec, type LoadProgress, loadModel, type ModelSpec } from "@cutout/models";
 import { CutoutError } from "../errors.js";
 import type { ModelDescription } from "../sessions/registry.js";
 
@@ -15,6 +15,8 @@ export interface LoadedModel {
   name: string;
   bytes: Uint8Array;
   description: ModelDescription;
+  /** sha256 (hex) of `bytes`. */
+  sha256: string;
   source: "cache" | "download" | "path";
   warnings: string[];
 }
@@ -32,11 +34,8 @@ export async function loadModelBytes(source: ModelSource): Promise<LoadedModel> 
     return {
       name: spec.name,
       bytes: loaded.bytes,
-      description: {
-        family: spec.family,
-        inputSize: spec.inputSize,
-        normalization: spec.normalization as ModelDescription["normalization"],
-      },
+      sha256: loaded.sha256,
+      description: describeModel(spec),
       source: loaded.source,
       warnings: loaded.warnings,
     };
@@ -46,4 +45,9 @@ export async function loadModelBytes(source: ModelSource): Promise<LoadedModel> 
     if (e.code === "model_unavailable") throw new CutoutError("model_unavailable", e.message ?? "model unavailable", { cause: error });
     throw new CutoutError("model_unavailable", `The model could not be loaded: ${e.message ?? String(error)}`, { cause: error });
   }
+}
+
+/** What the manifest says about a model, as far as building a session goes. */
+export function describeModel(spec: ModelSpec): ModelDescription {
+  return { family: spec.family, inputSize: spec.inputSize, normalization: spec.normalization as ModelDescription["normalization"] };
 }

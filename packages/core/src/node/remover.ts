@@ -6,22 +6,17 @@ import { cutoutPixels } from "../pipeline.js";
 import type { RemoteSettings } from "../remote/providers.js";
 import { type ConcreteFormat, renderCutout } from "../render.js";
 import { createSession } from "../sessions/registry.js";
-import { makeIsnetSizeFree } from "../sessions/resize-isnet.js";
 import type { MatteSession, OrtRuntime } from "../sessions/session.js";
 import { decodeImage } from "./decode.js";
 import { encodeRendered, MIME_TYPES } from "./encode.js";
-import { type LoadedModel, loadModelBytes, type ModelSource } from "./load-model.js";
+import { checkModelChoice, type EngineModel, loadEngineModel, type ModelChoice } from "./engine-model.js";
 import { type ImageInput, readInput } from "./read-input.js";
 import { remoteCutout } from "./remote-cut.js";
 import { sharpResize } from "./sharp-resize.js";
 
 export type EngineChoice = "local" | "remote" | "auto";
-export type Quality = "best" | "balanced" | "fast";
 
-/** Model input side per quality preset. */
-export const QUALITY_INPUT_SIDE: Readonly<Record<Quality, number>> = { best: 1024, balanced: 768, fast: 512 };
-
-export interface EngineOptions extends ModelSource {
+export interface EngineOptions extends ModelChoice {
   /**
    * local (default): the model on this machine. remote: a paid API (needs
    * `remote`). auto: local, falling back to the remote API when the model
@@ -31,14 +26,6 @@ export interface EngineOptions extends ModelSource {
   remote?: RemoteSettings;
   /** onnxruntime intra-op threads; all cores by default. */
   threads?: number;
-  /**
-   * Speed against accuracy: best runs the model at its native 1024 px,
-   * balanced at 768, fast at 512 (measured costs in docs/quality.md and
-   * docs/benchmarks.md). Needs isnet-fp16.
-   */
-  quality?: Quality;
-  /** Model input side in px (a multiple of 64); overrides `quality`. */
-  inputSize?: number;
   /** The onnxruntime flavour; onnxruntime-node unless another is injected. */
   runtime?: OrtRuntime;
 }
@@ -88,18 +75,13 @@ export const NO_FOREGROUND = "No foreground found: the matte is empty (foregroun
  */
 export class Remover {
   private session: Promise<MatteSession> | undefined;
-  private model: LoadedModel | undefined;
+  private model: EngineModel | undefined;
   /** Inference runs one at a time: two runs would only fight over the same cores. */
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly engine: EngineOptions = {}) {
     if (engine.threads !== undefined) positiveInteger("threads", engine.threads, 1);
-    if (engine.inputSize !== undefined && (!Number.isInteger(engine.inputSize) || engine.inputSize < 64 || engine.inputSize % 64 !== 0)) {
-      throw invalidOption("inputSize", "a multiple of 64", engine.inputSize);
-    }
-    if (engine.quality !== undefined && !Object.hasOwn(QUALITY_INPUT_SIDE, engine.quality)) {
-      throw invalidOption("quality", "one of best, balanced, fast", engine.quality);
-    }
+    checkModelChoice(engine);
     const choice = engine.engine ?? "local";
     if (!["local", "remote", "auto"].includes(choice)) throw invalidOption("engine", "one of local, remote, auto", choice);
     if (choice === "remote" && !engine.remote?.apiKey) {
@@ -110,13 +92,9 @@ export class Remover {
   /** Loads the model now rather than on the first image (to show download progress up front, say). */
   load(): Promise<MatteSession> {
     this.session ??= (async () => {
-      this.model = await loadModelBytes(this.engine);
+      this.model = await loadEngineModel(this.engine);
       const runtime = this.engine.runtime ?? (ort as unknown as OrtRuntime);
-      const side = this.engine.inputSize ?? QUALITY_INPUT_SIDE[this.engine.quality ?? "best"];
-      const native = this.model.description.inputSize[0] === side && this.model.description.inputSize[1] === side;
-      const bytes = native ? this.model.bytes : sizeFree(this.model.name, this.model.description.family, this.model.bytes);
-      const description = native ? this.model.description : { ...this.model.description, inputSize: [side, side] as const };
-      return createSession(runtime, bytes, description, {
+      return createSession(runtime, this.model.bytes, this.model.description, {
         ...(this.engine.threads === undefined ? {} : { threads: this.engine.threads }),
       });
     })();
@@ -202,22 +180,6 @@ export class Remover {
   }
 }
 
-/** The model rewritten to accept any input size (sessions/resize-isnet.ts), or a clear refusal. */
-function sizeFree(name: string, family: string, bytes: Uint8Array): Uint8Array {
-  try {
-    if (family !== "isnet") throw new Error(`family ${family}`);
-    return makeIsnetSizeFree(bytes).bytes;
-  } catch (error) {
-    throw new CutoutError(
-      "validation_error",
-      `${name} cannot run at another input size (${(error as Error).message}); use quality best or isnet-fp16`,
-      {
-        field: "quality",
-      },
-    );
-  }
-}
-
 /** Background images are untrusted input too: same byte, pixel and time limits as the photo. */
 async function loadBackground(source: Uint8Array | string, limits: ResolvedOptions) {
   const { bytes } = await readInput(source, limits);
@@ -231,11 +193,12 @@ const shared = new Map<string, Remover>();
  * thread count, so repeated calls load the model once.
  */
 export function removeBackground(input: ImageInput, options: RemoveOptions & EngineOptions = {}): Promise<CutoutResult> {
-  const { model, modelPath, cacheDir, threads, runtime, onModelProgress, engine, remote, quality, inputSize, ...perImage } = options;
-  const key = JSON.stringify([model, modelPath, cacheDir, threads, engine, remote, quality, inputSize]);
+  const { model, modelPath, cacheDir, threads, runtime, onModelProgress, engine, remote, quality, inputSize, precision, ...perImage } =
+    options;
+  const key = JSON.stringify([model, modelPath, cacheDir, threads, engine, remote, quality, inputSize, precision]);
   let remover = shared.get(key);
   if (!remover || runtime) {
-    remover = new Remover({ model, modelPath, cacheDir, threads, runtime, onModelProgress, engine, remote, quality, inputSize });
+    remover = new Remover({ model, modelPath, cacheDir, threads, runtime, onModelProgress, engine, remote, quality, inputSize, precision });
     if (!runtime) shared.set(key, remover);
   }
   return remover.remove(input, perImage);
