@@ -69,8 +69,16 @@ const table = {
   photos: photos.map((p) => basename(p)),
   ranges,
 };
-// One tensor per line, so a recalibration reads as a diff.
+// One tensor per line, in the repo's JSON format (Biome's), so a recalibration reads as a diff.
+const inline = (value: unknown) => JSON.stringify(value).replaceAll(",", ", ");
 const { ranges: _, ...head } = table;
-const lines = Object.entries(ranges).map(([name, range]) => `  ${JSON.stringify(name)}: ${JSON.stringify(range)}`);
-await writeFile(out, `${JSON.stringify(head, null, 1).slice(0, -2)},\n "ranges": {\n${lines.join(",\n")}\n }\n}\n`);
+const lines = [
+  ...Object.entries(head).map(([key, value]) => `  ${JSON.stringify(key)}: ${inline(value)},`),
+  '  "ranges": {',
+  Object.entries(ranges)
+    .map(([name, range]) => `    ${JSON.stringify(name)}: ${inline(range)}`)
+    .join(",\n"),
+  "  }",
+];
+await writeFile(out, `{\n${lines.join("\n")}\n}\n`);
 console.log(`wrote ${out}: ${names.length} tensors from ${photos.length} photos`);
