@@ -160,8 +160,8 @@ function xmlEscape(text: string): string {
 }
 
 /** Renders the chart to a PNG with sharp (librsvg inside libvips). */
-export async function writeChart(root: string, rows: CompareRow[], title: string): Promise<string> {
-  const file = path.join(root, "docs", "benchmarks.png");
+export async function writeChart(root: string, rows: CompareRow[], title: string, name = "benchmarks.png"): Promise<string> {
+  const file = path.join(root, "docs", name);
   await sharp(Buffer.from(chartSvg(rows, title)))
     .png()
     .toFile(file);

@@ -3,9 +3,14 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-const HEADING = "## Foundation benchmark";
+export const FOUNDATION_HEADING = "## Foundation benchmark";
 /** The side-by-side section written by `pnpm bench --baseline imgly --write-docs`. */
 export const COMPARE_HEADING = "## Cutout vs imgly (speed)";
+
+/** Sections for a preset other than best get their own heading (and chart), so each run replaces only its own. */
+export function presetHeading(heading: string, quality: string | undefined): string {
+  return quality === undefined || quality === "best" ? heading : heading.replace(/\)?$/, (close) => `${close ? ", " : " ("}quality ${quality})`);
+}
 
 /** The workspace root: the nearest folder above this file with pnpm-workspace.yaml. */
 export function workspaceRoot(): string {
@@ -18,16 +23,16 @@ export function workspaceRoot(): string {
   return dir;
 }
 
-/** Writes (or replaces) the "Foundation benchmark" section of docs/benchmarks.md, leaving other sections alone. */
-export async function writeBenchmarkDocs(root: string, body: string, heading = HEADING): Promise<string> {
-  const HEADING = heading;
+/** Writes (or replaces) one section of docs/benchmarks.md (the "Foundation benchmark" by default), leaving the others alone. */
+export async function writeBenchmarkDocs(root: string, body: string, heading = FOUNDATION_HEADING): Promise<string> {
   const file = path.join(root, "docs", "benchmarks.md");
-  const section = `${HEADING}\n\n${body}\n`;
+  const section = `${heading}\n\n${body}\n`;
   let text = existsSync(file) ? await readFile(file, "utf8") : "";
-  const start = text.indexOf(HEADING);
-  if (start >= 0) {
-    const next = text.indexOf("\n## ", start + HEADING.length);
-    text = text.slice(0, start) + section + (next >= 0 ? `\n${text.slice(next + 1)}` : "");
+  // The whole heading line: "## X" must not match "## X (quality fast)".
+  const found = `\n${text}`.indexOf(`\n${heading}\n`);
+  if (found >= 0) {
+    const next = text.indexOf("\n## ", found + heading.length);
+    text = text.slice(0, found) + section + (next >= 0 ? `\n${text.slice(next + 1)}` : "");
   } else {
     text = text
       ? `${text.trimEnd()}\n\n${section}`

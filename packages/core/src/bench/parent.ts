@@ -3,7 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import type { BenchArgs } from "./args.js";
 import { type CompareRow, compareRow, renderCompare, writeChart } from "./compare.js";
-import { COMPARE_HEADING, workspaceRoot, writeBenchmarkDocs } from "./docs.js";
+import { QUALITY_PRESETS } from "../node/engine-model.js";
+import { COMPARE_HEADING, FOUNDATION_HEADING, presetHeading, workspaceRoot, writeBenchmarkDocs } from "./docs.js";
 import { machineInfo } from "./machine.js";
 import { BASELINE_SIZES, DEFAULT_SIZES, makePhotos, sourceNote, userPhotos } from "./photos.js";
 import type { EngineChoice } from "./protocol.js";
@@ -57,9 +58,11 @@ export async function runParent(args: BenchArgs): Promise<number> {
       results.push(summarize(photo, cold, warm));
       if (args.baseline) compared.push(compareRow(photo, imglyFirst ? "imgly" : "cutout", cold, warm, before ?? (await imgly())));
     }
+    const preset = QUALITY_PRESETS[args.quality ?? "best"];
     const context = {
       machine: machineInfo(),
       model: results[0]?.model ?? args.model ?? "default",
+      setup: `quality ${args.quality ?? "best"} (${args.precision ?? preset.precision}, ${args.inputSize ?? preset.side} px model input)`,
       threads: args.threads,
       runs: args.runs,
       photos: sourceNote(args.images.length > 0),
@@ -68,18 +71,20 @@ export async function runParent(args: BenchArgs): Promise<number> {
       load: [loadBefore, os.loadavg()[0]] as [number, number],
     };
     const report = renderReport(results, context);
-    const comparison = args.baseline ? renderCompareSection(compared, context, args) : undefined;
+    const chartName = args.quality === undefined || args.quality === "best" ? "benchmarks.png" : `benchmarks-${args.quality}.png`;
+    const comparison = args.baseline ? renderCompareSection(compared, context, args, chartName) : undefined;
+    const compareHeading = presetHeading(COMPARE_HEADING, args.quality);
     process.stdout.write(
       args.json
         ? `${JSON.stringify({ ...context, results, ...(args.baseline ? { imgly: compared } : {}) }, null, 2)}\n`
-        : `\n${report}\n${comparison ? `\n${COMPARE_HEADING}\n\n${comparison}\n` : ""}`,
+        : `\n${report}\n${comparison ? `\n${compareHeading}\n\n${comparison}\n` : ""}`,
     );
     if (args.writeDocs) {
       if (comparison) {
-        const chart = await writeChart(root, compared, `Warm latency per photo, ${context.model} (lower is better)`);
+        const chart = await writeChart(root, compared, `Warm latency per photo, ${context.setup} (lower is better)`, chartName);
         log(`wrote ${path.relative(process.cwd(), chart)}`);
-        log(`wrote ${path.relative(process.cwd(), await writeBenchmarkDocs(root, comparison, COMPARE_HEADING))}`);
-      } else log(`wrote ${path.relative(process.cwd(), await writeBenchmarkDocs(root, report))}`);
+        log(`wrote ${path.relative(process.cwd(), await writeBenchmarkDocs(root, comparison, compareHeading))}`);
+      } else log(`wrote ${path.relative(process.cwd(), await writeBenchmarkDocs(root, report, presetHeading(FOUNDATION_HEADING, args.quality)))}`);
     }
     return 0;
   } finally {
@@ -90,13 +95,13 @@ export async function runParent(args: BenchArgs): Promise<number> {
 /** imgly's model with the same weights at the same precision as ours. */
 const IMGLY_MODELS: Record<string, string> = { "isnet-fp16": "medium", "isnet-q8": "small" };
 
-function renderCompareSection(rows: CompareRow[], context: ReportContext, args: BenchArgs): string {
+function renderCompareSection(rows: CompareRow[], context: ReportContext, args: BenchArgs, chartName: string): string {
   const m = context.machine;
   const order = rows.map((r) => `${r.label.split(" (")[0]} ${r.first} first`).join(", ");
   return [
-    `Same photos, same weights (Cutout ${context.model}, imgly \`${IMGLY_MODELS[context.model] ?? "?"}\`), one run of \`${context.command}\`. Ratios are Cutout / imgly: below 1.00 Cutout is faster or smaller; for throughput, above 1.00 Cutout is faster.`,
+    `Same photos, same weights (Cutout ${context.model}, ${context.setup}; imgly \`${IMGLY_MODELS[context.model] ?? "?"}\`), one run of \`${context.command}\`. Ratios are Cutout / imgly: below 1.00 Cutout is faster or smaller; for throughput, above 1.00 Cutout is faster.`,
     "",
-    "![Warm latency per photo size, Cutout vs imgly](benchmarks.png)",
+    `![Warm latency per photo size, Cutout vs imgly](${chartName})`,
     "",
     renderCompare(rows),
     "",

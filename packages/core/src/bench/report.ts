@@ -9,6 +9,8 @@ export const RATIO_GOAL = 1.15;
 export interface ReportContext {
   machine: MachineInfo;
   model: string;
+  /** The preset as run: "quality best (int8, 1024 px model input)". */
+  setup: string;
   threads: number | undefined;
   runs: number;
   photos: string;
@@ -76,7 +78,7 @@ export function renderReport(results: PhotoSummary[], context: ReportContext): s
     "",
     "Peak RSS is `process.resourceUsage().maxRSS` of the warm process (one per photo) after two images through `remove`, before the bare session is created (a second copy of the model would double count). The timed runs then alternate `remove` and bare `session.run`, so load from other tenants lands on both sides of the ratio.",
     "",
-    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB RAM, ${m.os}, Node ${m.node}. Model: ${context.model}. Threads: ${context.threads ?? "onnxruntime's default"}. Photos: ${context.photos}. Load average (1 min) ${context.load[0].toFixed(1)} before, ${context.load[1].toFixed(1)} after. Date: ${context.date}.`,
+    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB RAM, ${m.os}, Node ${m.node}. Model: ${context.model}, ${context.setup}. Threads: ${context.threads ?? "onnxruntime's default"}. Photos: ${context.photos}. Load average (1 min) ${context.load[0].toFixed(1)} before, ${context.load[1].toFixed(1)} after. Date: ${context.date}.`,
     "",
     `Reproduce: \`${context.command}\``,
   ].join("\n");
