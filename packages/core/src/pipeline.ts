@@ -1,6 +1,6 @@
 import type { Box, PixelImage, PixelResizer, Plane } from "./image.js";
 import { foregroundBox } from "./matte/bounding-box.js";
-import { applyForeground, estimateForeground } from "./matte/foreground.js";
+import { applyForeground, estimateForeground, softCells } from "./matte/foreground.js";
 import { applyGuidedFilter, fitGuidedFilter } from "./matte/guided-filter.js";
 import { toInputTensor } from "./matte/preprocess.js";
 import { resizePlane } from "./matte/resize.js";
@@ -73,7 +73,9 @@ export function refineMatte(image: PixelImage, guide: PixelImage, matte: Plane):
   if (guide !== image && guide.channels === 4) multiplyAlpha(guideAlpha, guide.data);
   const alphaFloat = new Float32Array(guideAlpha.length);
   for (let i = 0; i < alphaFloat.length; i++) alphaFloat[i] = guideAlpha[i] / 255;
-  const estimate = estimateForeground(guide, alphaFloat, Math.max(2, Math.round(long / 22)), Math.max(1, Math.round(long / 340)));
+  // Only soft pixels read the colour estimate, so it is computed only on the cells under them.
+  const wanted = softCells(alpha, width, height, guide.width, guide.height);
+  const estimate = estimateForeground(guide, alphaFloat, Math.max(2, Math.round(long / 22)), Math.max(1, Math.round(long / 340)), wanted);
   const rgba = applyForeground(image, alpha, estimate);
   return { rgba, alpha, width, height, foreground: foregroundBox(alpha, width, height) };
 }

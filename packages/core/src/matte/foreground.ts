@@ -1,6 +1,16 @@
 import type { PixelImage } from "../image.js";
-import { boxFilter } from "./box-filter.js";
+import { blurFusion, type Colours, type FusionRow, TERMS } from "./blur-fusion.js";
+import { type CellMask, cellMask, flaggedRuns, type Rect } from "./cells.js";
 import { axisWeights, resizePlane } from "./resize.js";
+
+/**
+ * Cells of the small pass. Its only context is its radius (3 px at working
+ * size), so cells can be small and hug the band of soft pixels; a row of
+ * cells is computed in runs up to MAX_RUN wide, which keeps buffers in cache.
+ */
+const CELL_WIDTH = 8;
+const CELL_HEIGHT = 16;
+const MAX_RUN = 128;
 
 /** Foreground and background colour estimates, planar RGB in 0..1. */
 export interface ColourEstimate {
@@ -16,70 +26,185 @@ export interface ColourEstimate {
  * Estimation", ICIP 2021): two passes of alpha-weighted box blurs, a large one
  * then a small one. Box blurs keep it O(1) per pixel. The large pass only
  * yields smooth colour fields, so it runs at a quarter of the size, 16 times
- * cheaper, and is upsampled for the small pass.
+ * cheaper, and is upsampled for the small pass. `wanted` (from `softCells`)
+ * limits the small pass to the cells that will be read; the others stay 0.
  */
-export function estimateForeground(image: PixelImage, alpha: Float32Array, largeRadius: number, smallRadius: number): ColourEstimate {
+export function estimateForeground(
+  image: PixelImage,
+  alpha: Float32Array,
+  largeRadius: number,
+  smallRadius: number,
+  wanted: CellMask = cellMask(image.width, image.height, CELL_WIDTH, CELL_HEIGHT, 1),
+): ColourEstimate {
   const { width, height } = image;
-  const I = planes(image);
-  const factor = largeRadius >= 16 && width >= 64 && height >= 64 ? 4 : 1;
-  if (factor === 1) {
-    const first = blurFusion(I, I, I, alpha, width, height, largeRadius);
-    return blurFusion(I, first.F, first.B, alpha, width, height, smallRadius);
+  if (wanted.width !== width || wanted.height !== height) {
+    throw new RangeError(`cell mask is for ${wanted.width}x${wanted.height} but the image is ${width}x${height}`);
   }
-  const w = Math.round(width / factor);
-  const h = Math.round(height / factor);
-  const shrink = (p: Float32Array) => resizePlane({ data: p, width, height }, w, h).data;
-  const smallI = I.map(shrink);
-  const first = blurFusion(smallI, smallI, smallI, shrink(alpha), w, h, largeRadius / factor);
-  const grow = (p: Float32Array) => resizePlane({ data: p, width: w, height: h }, width, height).data;
-  return blurFusion(I, first.F.map(grow), first.B.map(grow), alpha, width, height, smallRadius);
+  const factor = largeRadius >= 16 && width >= 64 && height >= 64 ? 4 : 1;
+  const w = factor === 1 ? width : Math.round(width / factor);
+  const h = factor === 1 ? height : Math.round(height / factor);
+  const smallAlpha = factor === 1 ? alpha : resizePlane({ data: alpha, width, height }, w, h).data;
+  const smallI = shrinkColours(image, w, h);
+  const small: Colours = { data: smallI, channels: 3, scale: 1 };
+  const first = blurFusion(
+    w,
+    h,
+    largeRadius / factor,
+    smallAlpha,
+    small,
+    squares(w, h, largeRadius / factor),
+    photoTerms(smallI, smallAlpha, w),
+  );
+  const photo: Colours = { data: image.data, channels: image.channels, scale: 1 / 255 };
+  return blurFusion(
+    width,
+    height,
+    smallRadius,
+    alpha,
+    photo,
+    flaggedRuns(wanted, 2 * smallRadius, MAX_RUN),
+    upsampledTerms(first, alpha, width, height),
+  );
 }
 
-function planes(image: PixelImage): [Float32Array, Float32Array, Float32Array] {
+/** The first pass's terms: the photo's own colours stand for both the foreground and the background. */
+function photoTerms(colours: Float32Array, alpha: Float32Array, width: number): FusionRow {
+  return (y, x0, x1, out) => {
+    for (let i = y * width + x0, o = 0; i < y * width + x1; i++, o += TERMS) {
+      const a = alpha[i];
+      out[o] = a;
+      for (let c = 0; c < 3; c++) {
+        const v = colours[i * 3 + c];
+        out[o + 1 + c] = v * a;
+        out[o + 4 + c] = v * (1 - a);
+      }
+    }
+  };
+}
+
+/**
+ * The second pass's terms, from the first pass's estimates upsampled
+ * bilinearly to `alpha`'s size as resizePlane would: down each column once
+ * per row, then along the row.
+ */
+function upsampledTerms(first: ColourEstimate, alpha: Float32Array, width: number, height: number): FusionRow {
+  const { width: w, height: h } = first;
+  const { xs0, xs1, xw } = axisWeights(w, width);
+  const { xs0: ys0, xs1: ys1, xw: yw } = axisWeights(h, height);
+  const planes = [...first.F, ...first.B];
+  const column = new Float64Array(planes.length * w);
+  return (y, x0, x1, out) => {
+    const r0 = ys0[y] * w;
+    const r1 = ys1[y] * w;
+    const wy = yw[y];
+    const c0 = xs0[x0];
+    for (let k = 0; k < 6; k++) {
+      const p = planes[k];
+      for (let c = c0, o = k; c <= xs1[x1 - 1]; c++, o += 6) column[o] = p[r0 + c] + (p[r1 + c] - p[r0 + c]) * wy;
+    }
+    for (let x = x0, i = y * width + x0, o = 0; x < x1; x++, i++, o += TERMS) {
+      const a = alpha[i];
+      const j0 = (xs0[x] - c0) * 6;
+      const j1 = (xs1[x] - c0) * 6;
+      const wx = xw[x];
+      out[o] = a;
+      out[o + 1] = (column[j0] + (column[j1] - column[j0]) * wx) * a;
+      out[o + 2] = (column[j0 + 1] + (column[j1 + 1] - column[j0 + 1]) * wx) * a;
+      out[o + 3] = (column[j0 + 2] + (column[j1 + 2] - column[j0 + 2]) * wx) * a;
+      out[o + 4] = (column[j0 + 3] + (column[j1 + 3] - column[j0 + 3]) * wx) * (1 - a);
+      out[o + 5] = (column[j0 + 4] + (column[j1 + 4] - column[j0 + 4]) * wx) * (1 - a);
+      out[o + 6] = (column[j0 + 5] + (column[j1 + 5] - column[j0 + 5]) * wx) * (1 - a);
+    }
+  };
+}
+
+/** The photo's colours at w x h, interleaved, bilinear like resizePlane (the same colours when the size is the photo's). */
+function shrinkColours(image: PixelImage, w: number, h: number): Float32Array {
   const { width, height, channels, data } = image;
-  const n = width * height;
-  const out: [Float32Array, Float32Array, Float32Array] = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
-  for (let i = 0, j = 0; i < n; i++, j += channels) {
-    out[0][i] = data[j] / 255;
-    out[1][i] = data[j + 1] / 255;
-    out[2][i] = data[j + 2] / 255;
+  const out = new Float32Array(w * h * 3);
+  const { xs0, xs1, xw } = axisWeights(width, w);
+  const { xs0: ys0, xs1: ys1, xw: yw } = axisWeights(height, h);
+  const k = 1 / 255;
+  for (let y = 0, o = 0; y < h; y++) {
+    const r0 = ys0[y] * width;
+    const r1 = ys1[y] * width;
+    const wy = yw[y];
+    for (let x = 0; x < w; x++) {
+      const j00 = (r0 + xs0[x]) * channels;
+      const j01 = (r0 + xs1[x]) * channels;
+      const j10 = (r1 + xs0[x]) * channels;
+      const j11 = (r1 + xs1[x]) * channels;
+      const wx = xw[x];
+      for (let c = 0; c < 3; c++, o++) {
+        const top = data[j00 + c] + (data[j01 + c] - data[j00 + c]) * wx;
+        const bottom = data[j10 + c] + (data[j11 + c] - data[j10 + c]) * wx;
+        out[o] = (top + (bottom - top) * wy) * k;
+      }
+    }
   }
   return out;
 }
 
-function blurFusion(
-  I: readonly Float32Array[],
-  F: readonly Float32Array[],
-  B: readonly Float32Array[],
-  alpha: Float32Array,
-  width: number,
-  height: number,
-  radius: number,
-): ColourEstimate {
-  const n = width * height;
-  const blurredAlpha = boxFilter(alpha, width, height, radius);
-  const outF: Float32Array[] = [];
-  const outB: Float32Array[] = [];
-  const weighted = new Float32Array(n);
-  for (let c = 0; c < 3; c++) {
-    for (let i = 0; i < n; i++) weighted[i] = F[c][i] * alpha[i];
-    const bF = boxFilter(weighted, width, height, radius);
-    for (let i = 0; i < n; i++) weighted[i] = B[c][i] * (1 - alpha[i]);
-    const bB = boxFilter(weighted, width, height, radius);
-    const f = new Float32Array(n);
-    for (let i = 0; i < n; i++) {
-      const ba = blurredAlpha[i];
-      const fi = bF[i] / (ba + 1e-5);
-      const bi = bB[i] / (1 - ba + 1e-5);
-      bB[i] = bi;
-      const a = alpha[i];
-      const v = fi + a * (I[c][i] - a * fi - (1 - a) * bi);
-      f[i] = v < 0 ? 0 : v > 1 ? 1 : v;
+/**
+ * The large pass's rectangles: squares much wider than its radius, so its
+ * context costs little, and small enough for its buffers to stay in cache.
+ */
+function squares(width: number, height: number, radius: number): Rect[] {
+  const side = Math.max(128, 8 * Math.ceil(radius));
+  return flaggedRuns(cellMask(width, height, side, side, 1), 0, side);
+}
+
+/**
+ * The cells of a cellsWidth x cellsHeight colour estimate that
+ * `applyForeground` reads for a width x height alpha: those holding a corner
+ * of the bilinear cell under a soft pixel (0 < alpha < 255). A matte is
+ * mostly 0 and 255, so these are a band along the subject's edge.
+ */
+export function softCells(alpha: Uint8Array, width: number, height: number, cellsWidth: number, cellsHeight: number): CellMask {
+  const mask = cellMask(cellsWidth, cellsHeight, CELL_WIDTH, CELL_HEIGHT);
+  const { columns, flags } = mask;
+  const cellOf = (size: number, cells: number, along: number) => {
+    const { xs0, xs1 } = axisWeights(cells, size);
+    return [xs0.map((v) => Math.floor(v / along)), xs1.map((v) => Math.floor(v / along))];
+  };
+  const [cx0, cx1] = cellOf(width, cellsWidth, CELL_WIDTH);
+  const [cy0, cy1] = cellOf(height, cellsHeight, CELL_HEIGHT);
+  // Read four pixels at a time, as one word: most words are all 0 or all 255 and are skipped whole.
+  const bytes = alpha.byteOffset % 4 === 0 ? alpha : alpha.slice();
+  const words = new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2);
+  // The row's soft pixels mark their columns of cells here; its one or two rows of cells take them at its end.
+  const hits = new Uint8Array(columns);
+  for (let y = 0; y < height; y++) {
+    const start = y * width;
+    const end = start + width;
+    let hit = false;
+    for (let i = start; i < end; ) {
+      let last = i;
+      if ((i & 3) === 0 && i + 4 <= end) {
+        const word = words[i >> 2];
+        last = i + 3;
+        if (word === 0 || word === -1) {
+          i += 4;
+          continue;
+        }
+      } else if (bytes[i] === 0 || bytes[i] === 255) {
+        i++;
+        continue;
+      }
+      // A mixed word marks the cells under all four pixels: a few more cells to compute, never one too few.
+      for (let c = cx0[i - start]; c <= cx1[last - start]; c++) hits[c] = 1;
+      hit = true;
+      i = last + 1;
     }
-    outF.push(f);
-    outB.push(bB);
+    if (!hit) continue;
+    for (let c = 0; c < columns; c++) {
+      if (hits[c] === 0) continue;
+      flags[cy0[y] * columns + c] = 1;
+      flags[cy1[y] * columns + c] = 1;
+      hits[c] = 0;
+    }
   }
-  return { F: outF as ColourEstimate["F"], B: outB as ColourEstimate["B"], width, height };
+  return mask;
 }
 
 /**

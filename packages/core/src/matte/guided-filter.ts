@@ -1,5 +1,6 @@
 import type { PixelImage, Plane } from "../image.js";
-import { boxFilter } from "./box-filter.js";
+import { type CellMask, cellMask, cellRect, flaggedRuns, grow } from "./cells.js";
+import { GuidedWindow } from "./guided-window.js";
 import { axisWeights } from "./resize.js";
 
 /** Linear model q = aR*R + aG*G + aB*B + b, per pixel, at the resolution it was fitted. */
@@ -18,6 +19,9 @@ export interface GuidedCoefficients {
  * colour, so edges in the matte snap to edges in the photo. Fitting at a
  * reduced size and applying the coefficients at full size is the Fast Guided
  * Filter (He and Sun, 2015): full resolution costs one multiply-add per pixel.
+ * Most of a matte is settled, plainly 0 or 1 all around: there the
+ * coefficients are written without fitting, and only the rest is fitted, in
+ * rectangles (guided-window.ts).
  */
 export function fitGuidedFilter(guide: PixelImage, p: Plane, radius: number, eps: number): GuidedCoefficients {
   const { width, height } = p;
@@ -25,73 +29,87 @@ export function fitGuidedFilter(guide: PixelImage, p: Plane, radius: number, eps
     throw new RangeError(`guide is ${guide.width}x${guide.height} but matte is ${width}x${height}`);
   }
   const n = width * height;
-  const ch = guide.channels;
-  const R = new Float32Array(n);
-  const G = new Float32Array(n);
-  const B = new Float32Array(n);
-  for (let i = 0, j = 0; i < n; i++, j += ch) {
-    R[i] = guide.data[j] / 255;
-    G[i] = guide.data[j + 1] / 255;
-    B[i] = guide.data[j + 2] / 255;
-  }
-  const P = p.data;
-  const box = (a: Float32Array) => boxFilter(a, width, height, radius);
-  const product = (a: Float32Array, b: Float32Array) => {
-    const out = new Float32Array(n);
-    for (let i = 0; i < n; i++) out[i] = a[i] * b[i];
-    return out;
+  const out: GuidedCoefficients = {
+    aR: new Float32Array(n),
+    aG: new Float32Array(n),
+    aB: new Float32Array(n),
+    b: new Float32Array(n),
+    width,
+    height,
   };
-  const mR = box(R);
-  const mG = box(G);
-  const mB = box(B);
-  const mP = box(P);
-  const mRP = box(product(R, P));
-  const mGP = box(product(G, P));
-  const mBP = box(product(B, P));
-  const mRR = box(product(R, R));
-  const mRG = box(product(R, G));
-  const mRB = box(product(R, B));
-  const mGG = box(product(G, G));
-  const mGB = box(product(G, B));
-  const mBB = box(product(B, B));
+  const r = Math.max(0, Math.floor(radius));
+  const cells = settledCells(p, r, eps);
+  cells.levels.forEach((level, t) => {
+    if (level !== 1) return;
+    const { x0, y0, x1, y1 } = cellRect(cells, t % cells.columns, Math.floor(t / cells.columns));
+    for (let y = y0; y < y1; y++) out.b.fill(1, y * width + x0, y * width + x1);
+  });
+  const window = new GuidedWindow(r, eps, width, height, MAX_RUN, FIT_CELL_HEIGHT);
+  for (const rect of flaggedRuns(cells, 4 * r, MAX_RUN)) window.fit(guide, p.data, rect, out);
+  return out;
+}
 
-  const aR = new Float32Array(n);
-  const aG = new Float32Array(n);
-  const aB = new Float32Array(n);
-  const b = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const r = mR[i];
-    const g = mG[i];
-    const bl = mB[i];
-    const mp = mP[i];
-    // Covariance of the guide (regularised by eps) and of guide with matte.
-    const srr = mRR[i] - r * r + eps;
-    const srg = mRG[i] - r * g;
-    const srb = mRB[i] - r * bl;
-    const sgg = mGG[i] - g * g + eps;
-    const sgb = mGB[i] - g * bl;
-    const sbb = mBB[i] - bl * bl + eps;
-    const cr = mRP[i] - r * mp;
-    const cg = mGP[i] - g * mp;
-    const cb = mBP[i] - bl * mp;
-    // Symmetric 3x3 inverse by cofactors.
-    const i00 = sgg * sbb - sgb * sgb;
-    const i01 = srb * sgb - srg * sbb;
-    const i02 = srg * sgb - srb * sgg;
-    const i11 = srr * sbb - srb * srb;
-    const i12 = srb * srg - srr * sgb;
-    const i22 = srr * sgg - srg * srg;
-    const det = srr * i00 + srg * i01 + srb * i02;
-    const inv = 1 / det;
-    const ar = (i00 * cr + i01 * cg + i02 * cb) * inv;
-    const ag = (i01 * cr + i11 * cg + i12 * cb) * inv;
-    const ab = (i02 * cr + i12 * cg + i22 * cb) * inv;
-    aR[i] = ar;
-    aG[i] = ag;
-    aB[i] = ab;
-    b[i] = mp - ar * r - ag * g - ab * bl;
+/**
+ * Cells of the fit. A row of them is fitted in runs of up to MAX_RUN pixels,
+ * each with 2r pixels of context all round: tall cells spread the context
+ * above and below over more rows, narrow ones keep runs tight around the
+ * matte's edges, and a run's buffers stay in cache. Timed on 1 MP photos
+ * (scripts/profile-refine.ts); nearby sizes are within a few percent.
+ */
+const FIT_CELL_WIDTH = 8;
+const FIT_CELL_HEIGHT = 48;
+const MAX_RUN = 256;
+
+/**
+ * How far a settled cell's alpha may stray from the full fit: under one
+ * 8-bit level, with room for float rounding, so alpha stays within 1/255.
+ */
+const SETTLED_ERROR = 0.9 / 255;
+
+/**
+ * Per cell, 0 or 1 where the matte within 2r of it (everything its fit reads)
+ * is so close to that constant that the filter's output is within
+ * SETTLED_ERROR of it for every colour, so the cell can be written as a = 0,
+ * b = the constant without fitting it. The other cells get level -1 and are
+ * flagged for fitting. Why the bound holds: each window's output is its mean
+ * matte plus a.(I - mu); comparing the ridge regression with a = 0 gives
+ * eps |a|^2 <= var(p) <= (range / 2)^2, and |I - mu| <= sqrt(3), so the colour
+ * term is at most range * sqrt(3) / (2 sqrt(eps)). A model's matte is rarely
+ * exactly 0 in the background, so this tolerance is what lets most cells settle.
+ */
+function settledCells(p: Plane, r: number, eps: number): CellMask & { levels: Int8Array } {
+  const { width, height, data } = p;
+  const cells = cellMask(width, height, FIT_CELL_WIDTH, FIT_CELL_HEIGHT);
+  const levels = new Int8Array(cells.flags.length);
+  const spread = Math.sqrt(3) / (2 * Math.sqrt(eps));
+  // Separable: the range down each column of a row of cells' reach, then across each cell's reach.
+  const lo = new Float32Array(width);
+  const hi = new Float32Array(width);
+  for (let row = 0, t = 0; t < levels.length; row++) {
+    const { y0, y1 } = grow(cellRect(cells, 0, row), 2 * r, width, height);
+    lo.set(data.subarray(y0 * width, y0 * width + width));
+    hi.set(lo);
+    for (let y = y0 + 1; y < y1; y++) {
+      for (let x = 0, i = y * width; x < width; x++, i++) {
+        const v = data[i];
+        if (v < lo[x]) lo[x] = v;
+        if (v > hi[x]) hi[x] = v;
+      }
+    }
+    for (let column = 0; column < cells.columns; column++, t++) {
+      const { x0, x1 } = grow(cellRect(cells, column, row), 2 * r, width, height);
+      let a = lo[x0];
+      let b = hi[x0];
+      for (let x = x0 + 1; x < x1; x++) {
+        if (lo[x] < a) a = lo[x];
+        if (hi[x] > b) b = hi[x];
+      }
+      const colour = (b - a) * spread;
+      levels[t] = Math.max(b, -a) + colour <= SETTLED_ERROR ? 0 : Math.max(1 - a, b - 1) + colour <= SETTLED_ERROR ? 1 : -1;
+      cells.flags[t] = levels[t] === -1 ? 1 : 0;
+    }
   }
-  return { aR: box(aR), aG: box(aG), aB: box(aB), b: box(b), width, height };
+  return { ...cells, levels };
 }
 
 /**
