@@ -9,7 +9,9 @@ export const COMPARE_HEADING = "## Cutout vs imgly (speed)";
 
 /** Sections for a preset other than best get their own heading (and chart), so each run replaces only its own. */
 export function presetHeading(heading: string, quality: string | undefined): string {
-  return quality === undefined || quality === "best" ? heading : heading.replace(/\)?$/, (close) => `${close ? ", " : " ("}quality ${quality})`);
+  return quality === undefined || quality === "best"
+    ? heading
+    : heading.replace(/\)?$/, (close) => `${close ? ", " : " ("}quality ${quality})`);
 }
 
 /** The workspace root: the nearest folder above this file with pnpm-workspace.yaml. */

@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { QUALITY_PRESETS } from "../node/engine-model.js";
 import type { BenchArgs } from "./args.js";
 import { type CompareRow, compareRow, renderCompare, writeChart } from "./compare.js";
-import { QUALITY_PRESETS } from "../node/engine-model.js";
 import { COMPARE_HEADING, FOUNDATION_HEADING, presetHeading, workspaceRoot, writeBenchmarkDocs } from "./docs.js";
 import { machineInfo } from "./machine.js";
 import { BASELINE_SIZES, DEFAULT_SIZES, makePhotos, sourceNote, userPhotos } from "./photos.js";
@@ -84,7 +84,10 @@ export async function runParent(args: BenchArgs): Promise<number> {
         const chart = await writeChart(root, compared, `Warm latency per photo, ${context.setup} (lower is better)`, chartName);
         log(`wrote ${path.relative(process.cwd(), chart)}`);
         log(`wrote ${path.relative(process.cwd(), await writeBenchmarkDocs(root, comparison, compareHeading))}`);
-      } else log(`wrote ${path.relative(process.cwd(), await writeBenchmarkDocs(root, report, presetHeading(FOUNDATION_HEADING, args.quality)))}`);
+      } else
+        log(
+          `wrote ${path.relative(process.cwd(), await writeBenchmarkDocs(root, report, presetHeading(FOUNDATION_HEADING, args.quality)))}`,
+        );
     }
     return 0;
   } finally {

@@ -13,9 +13,10 @@ export interface DecodedImage {
  * Decodes to upright 8-bit sRGB: EXIF orientation applied; CMYK, greyscale,
  * 16-bit, palette and ICC-tagged inputs converted; the first frame of an
  * animation taken. The pixel limit is checked from the header alone, before
- * any pixel buffer exists. SVG is refused (unsupported_format).
+ * any pixel buffer exists. SVG is refused (unsupported_format). `onAccepted`
+ * runs once the header has passed those checks, while the pixels decode.
  */
-export async function decodeImage(bytes: Uint8Array, maxPixels: number): Promise<DecodedImage> {
+export async function decodeImage(bytes: Uint8Array, maxPixels: number, onAccepted?: () => void): Promise<DecodedImage> {
   if (bytes.length === 0) throw new CutoutError("invalid_image", "The input is empty (0 bytes)");
   let meta: sharp.Metadata;
   try {
@@ -47,7 +48,10 @@ export async function decodeImage(bytes: Uint8Array, maxPixels: number): Promise
   try {
     const pipeline = sharp(bytes, { limitInputPixels: maxPixels, pages: 1, page: 0, failOn: "error" }).rotate().toColourspace("srgb");
     const withChannels = meta.hasAlpha ? pipeline.ensureAlpha() : pipeline.removeAlpha();
-    const { data, info } = await withChannels.raw({ depth: "uchar" }).toBuffer({ resolveWithObject: true });
+    const decoding = withChannels.raw({ depth: "uchar" }).toBuffer({ resolveWithObject: true });
+    // The header passed every check and libvips is decoding on its own threads: the caller may start other work now.
+    onAccepted?.();
+    const { data, info } = await decoding;
     return {
       image: { data, width: info.width, height: info.height, channels: info.channels === 4 ? 4 : 3 },
       source: {

@@ -110,9 +110,16 @@ export class Remover {
     const t0 = performance.now();
     const { bytes } = await readInput(input, resolved);
     const t1 = performance.now();
-    const decoded = await decodeImage(bytes, resolved.maxPixels);
+    // A first image loads the model while its pixels decode, but only once its header has passed the
+    // limits: a refused input never triggers a download.
+    let loading: Promise<MatteSession> | undefined;
+    const decoded = await decodeImage(bytes, resolved.maxPixels, () => {
+      if ((this.engine.engine ?? "local") === "remote") return;
+      loading = this.load();
+      loading.catch(() => undefined); // awaited (and reported) in cutout()
+    });
     const t2 = performance.now();
-    const { cut, photo, engine, modelLoad, warnings } = await this.cutout(bytes, decoded.image);
+    const { cut, photo, engine, modelLoad, warnings } = await this.cutout(bytes, decoded.image, loading);
     const t3 = performance.now();
     const loadImage = (source: Uint8Array | string) => loadBackground(source, resolved);
     const rendered = await renderCutout(photo, cut, resolved.canonical, { resize: sharpResize, loadImage }, resolved.maxPngPixels);
@@ -144,7 +151,7 @@ export class Remover {
   }
 
   /** The subject cut out by the chosen engine, falling back from local to remote under `auto`. */
-  private async cutout(bytes: Uint8Array, photo: PixelImage) {
+  private async cutout(bytes: Uint8Array, photo: PixelImage, loading: Promise<MatteSession> | undefined) {
     const choice = this.engine.engine ?? "local";
     const remote = this.engine.remote;
     const viaRemote = async (warnings: string[]) => ({
@@ -156,7 +163,7 @@ export class Remover {
     if (choice === "remote") return viaRemote([]);
     const t0 = performance.now();
     try {
-      const session = await this.load();
+      const session = await (loading ?? this.load());
       const modelLoad = performance.now() - t0;
       const cut = await this.exclusive(() => cutoutPixels(photo, session, sharpResize));
       return { cut, photo, engine: "local" as const, modelLoad, warnings: [] as string[] };
