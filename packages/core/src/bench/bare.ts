@@ -1,6 +1,7 @@
 import type { InferenceSession, Tensor } from "onnxruntime-common";
 import * as ort from "onnxruntime-node";
 import { loadEngineModel } from "../node/engine-model.js";
+import { isnetSessionOptions } from "../sessions/isnet.js";
 import type { EngineChoice } from "./protocol.js";
 import { elapsedSince } from "./stats.js";
 
@@ -24,10 +25,10 @@ export class BareSession {
     const model = await loadEngineModel(engine);
     const modelBytesMs = elapsedSince(start);
     start = performance.now();
-    const session = await ort.InferenceSession.create(model.bytes, {
-      graphOptimizationLevel: "all",
-      ...(engine.threads === undefined ? {} : { intraOpNumThreads: engine.threads, interOpNumThreads: 1 }),
-    });
+    const session = await ort.InferenceSession.create(
+      model.bytes,
+      isnetSessionOptions(engine.threads === undefined ? {} : { threads: engine.threads }),
+    );
     const sessionCreateMs = elapsedSince(start);
     const [width, height] = model.description.inputSize;
     const tensor = new ort.Tensor("float32", randomInput(3 * width * height), [1, 3, height, width]);

@@ -5,6 +5,24 @@ import type { Normalization } from "../matte/preprocess.js";
 import type { MatteSession, OrtRuntime, SessionSettings } from "./session.js";
 
 /**
+ * The session options the engine runs ISNet with (the bench's bare session uses
+ * the same). Measured on 2 cores with the int8 model (docs/benchmarks.md,
+ * `tsx packages/core/src/bench/session-options.ts`):
+ * - the CPU memory arena stays on: without it a run is about 2x slower;
+ * - memory patterns are off: with them peak RSS is about 460 MB higher and the
+ *   second run takes about twice as long (the planned block is allocated
+ *   then), for runs about 6% faster from the third on.
+ */
+export function isnetSessionOptions(settings: SessionSettings = {}): InferenceSession.SessionOptions {
+  return {
+    graphOptimizationLevel: "all",
+    enableMemPattern: false,
+    ...(settings.threads === undefined ? {} : { intraOpNumThreads: settings.threads, interOpNumThreads: 1 }),
+    ...settings.sessionOptions,
+  };
+}
+
+/**
  * ISNet (Qin et al., "Highly Accurate Dichotomous Image Segmentation", 2022).
  * The graph has six side outputs; only the first (`output`, already passed
  * through a sigmoid) is the final matte, so it is the only one fetched.
@@ -26,13 +44,7 @@ export class IsnetSession implements MatteSession {
     normalization: Normalization,
     settings: SessionSettings = {},
   ): Promise<IsnetSession> {
-    const options: InferenceSession.SessionOptions = {
-      graphOptimizationLevel: "all",
-      // The CPU memory arena stays on: without it a warm run is ~35% slower here (1.67 s vs 2.2-2.3 s on
-      // a quiet 2-core machine), for ~0.9 GB less resident memory.
-      ...(settings.threads === undefined ? {} : { intraOpNumThreads: settings.threads, interOpNumThreads: 1 }),
-      ...settings.sessionOptions,
-    };
+    const options = isnetSessionOptions(settings);
     try {
       const session = await runtime.InferenceSession.create(model, options);
       return new IsnetSession(runtime, session, inputSize, normalization);
