@@ -3,52 +3,51 @@
  * one session per variant, bare `session.run` on the same fixed random
  * tensor, round-robin over the variants (order reversed every other round)
  * so the machine's load lands on all of them alike. Prints a Markdown table:
- * median ms and ratio to the engine's current settings (IsnetSession:
- * graphOptimizationLevel all, enableCpuMemArena false, onnxruntime's default
- * threads, sequential).
+ * median ms and ratio to the engine's settings (isnetSessionOptions, the int8
+ * model at 1024). Peak memory needs a process per variant: see `pnpm bench`.
  *
- *   tsx packages/core/src/bench/session-options.ts [rounds] [anysize.onnx]
+ *   tsx packages/core/src/bench/session-options.ts [rounds]
  */
-import { readFile } from "node:fs/promises";
 import type { InferenceSession } from "onnxruntime-common";
 import * as ort from "onnxruntime-node";
-import { loadModelBytes } from "../node/load-model.js";
+import { loadEngineModel } from "../node/engine-model.js";
+import { isnetSessionOptions } from "../sessions/isnet.js";
 import { randomInput } from "./bare.js";
 import { median } from "./stats.js";
 import { table } from "./table.js";
 
 const rounds = Number(process.argv[2] ?? 3);
-const anysize = process.argv[3];
-const current: InferenceSession.SessionOptions = { graphOptimizationLevel: "all", enableCpuMemArena: false };
+const current = isnetSessionOptions();
 
 interface Variant {
   name: string;
-  model: "isnet-fp16" | "isnet-q8" | "anysize";
-  size: number;
+  model: "int8" | "int8-704" | "float" | "isnet-q8";
   options: InferenceSession.SessionOptions;
 }
 const variants: Variant[] = [
-  { name: "current (all, arena off, default threads, sequential)", model: "isnet-fp16", size: 1024, options: current },
-  { name: "intraOpNumThreads 1", model: "isnet-fp16", size: 1024, options: { ...current, intraOpNumThreads: 1, interOpNumThreads: 1 } },
-  { name: "intraOpNumThreads 2", model: "isnet-fp16", size: 1024, options: { ...current, intraOpNumThreads: 2, interOpNumThreads: 1 } },
-  { name: "graphOptimizationLevel basic", model: "isnet-fp16", size: 1024, options: { ...current, graphOptimizationLevel: "basic" } },
-  { name: "graphOptimizationLevel extended", model: "isnet-fp16", size: 1024, options: { ...current, graphOptimizationLevel: "extended" } },
-  { name: "enableCpuMemArena true", model: "isnet-fp16", size: 1024, options: { ...current, enableCpuMemArena: true } },
-  { name: "executionMode parallel", model: "isnet-fp16", size: 1024, options: { ...current, executionMode: "parallel" } },
-  { name: "isnet-q8 (current options)", model: "isnet-q8", size: 1024, options: current },
+  { name: "engine (int8, all, arena on, memory patterns off, default threads)", model: "int8", options: current },
+  { name: "enableMemPattern true", model: "int8", options: { ...current, enableMemPattern: true } },
+  { name: "enableCpuMemArena false", model: "int8", options: { ...current, enableCpuMemArena: false } },
+  { name: "intraOpNumThreads 1", model: "int8", options: { ...current, intraOpNumThreads: 1, interOpNumThreads: 1 } },
+  { name: "intraOpNumThreads 2", model: "int8", options: { ...current, intraOpNumThreads: 2, interOpNumThreads: 1 } },
+  { name: "graphOptimizationLevel basic", model: "int8", options: { ...current, graphOptimizationLevel: "basic" } },
+  { name: "graphOptimizationLevel extended", model: "int8", options: { ...current, graphOptimizationLevel: "extended" } },
+  { name: "executionMode parallel", model: "int8", options: { ...current, executionMode: "parallel" } },
+  { name: "float: isnet-fp16 as published", model: "float", options: current },
+  { name: "float: isnet-q8 (dynamic int8) as published", model: "isnet-q8", options: current },
+  { name: "int8 at 704 (quality fast)", model: "int8-704", options: current },
 ];
-if (anysize) {
-  for (const size of [768, 512]) variants.push({ name: `isnet-fp16 size-free at ${size}`, model: "anysize", size, options: current });
-}
+const sizes: Record<Variant["model"], number> = { int8: 1024, "int8-704": 704, float: 1024, "isnet-q8": 1024 };
 
 function input(size: number): ort.Tensor {
   return new ort.Tensor("float32", randomInput(3 * size * size), [1, 3, size, size]);
 }
 
-const bytes = {
-  "isnet-fp16": (await loadModelBytes({ model: "isnet-fp16" })).bytes,
-  "isnet-q8": (await loadModelBytes({ model: "isnet-q8" })).bytes,
-  anysize: anysize ? new Uint8Array(await readFile(anysize)) : new Uint8Array(),
+const bytes: Record<Variant["model"], Uint8Array> = {
+  int8: (await loadEngineModel({ precision: "int8" })).bytes,
+  "int8-704": (await loadEngineModel({ precision: "int8", inputSize: 704 })).bytes,
+  float: (await loadEngineModel({ precision: "float" })).bytes,
+  "isnet-q8": (await loadEngineModel({ model: "isnet-q8" })).bytes,
 };
 const sessions: InferenceSession[] = [];
 const createMs: number[] = [];
@@ -57,16 +56,16 @@ for (const v of variants) {
   sessions.push(await ort.InferenceSession.create(bytes[v.model], v.options));
   createMs.push(performance.now() - t);
 }
-const feeds = new Map([1024, 768, 512].map((s) => [s, input(s)]));
+const feeds = new Map([1024, 704].map((s) => [s, input(s)]));
 const times = variants.map(() => [] as number[]);
 // One untimed warm-up run each.
-for (const [k, v] of variants.entries()) await sessions[k].run({ input: feeds.get(v.size)! }, ["output"]);
+for (const [k, v] of variants.entries()) await sessions[k].run({ input: feeds.get(sizes[v.model])! }, ["output"]);
 for (let r = 0; r < rounds; r++) {
   const order = variants.map((_, k) => k);
   if (r % 2 === 1) order.reverse();
   for (const k of order) {
     const t = performance.now();
-    await sessions[k].run({ input: feeds.get(variants[k].size)! }, ["output"]);
+    await sessions[k].run({ input: feeds.get(sizes[variants[k].model])! }, ["output"]);
     times[k].push(performance.now() - t);
   }
   process.stderr.write(`round ${r + 1}/${rounds}\n`);
@@ -74,7 +73,7 @@ for (let r = 0; r < rounds; r++) {
 const base = median(times[0]);
 process.stdout.write(
   `${table(
-    ["variant", "median ms", "ratio to current", "min ms", "session create ms"],
+    ["variant", "median ms", "ratio to engine", "min ms", "session create ms"],
     variants.map((v, k) => [
       v.name,
       Math.round(median(times[k])).toString(),
