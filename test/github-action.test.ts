@@ -543,6 +543,7 @@ describe("the packaged action, run as the runner runs it", () => {
         shadow_color: "#000",
         output: "replace",
         "only-changed": "yes",
+        quality: "ultra",
       },
     });
 
@@ -556,7 +557,9 @@ describe("the packaged action, run as the runner runs it", () => {
     const titles = workflowCommands(result.stdout)
       .filter((c) => c.name === "error")
       .map((c) => c.properties.title);
-    expect(titles.sort()).toEqual(["Input bg_color", "Input only-changed", "Input output", "Input provider", "Input shadow_color"].sort());
+    expect(titles.sort()).toEqual(
+      ["Input bg_color", "Input only-changed", "Input output", "Input provider", "Input quality", "Input shadow_color"].sort(),
+    );
     const messages = workflowCommands(result.stdout).map((c) => c.message);
     // Core's messages, in the action's input names.
     expect(messages.find((m) => m.includes("shadow_color"))).toContain("shadow_type=none and shadow_color cannot be combined");

@@ -7,7 +7,7 @@ import type { PixelImage } from "../src/image.js";
 import { foregroundBox } from "../src/matte/bounding-box.js";
 import { boxFilter } from "../src/matte/box-filter.js";
 import { applyForeground, estimateForeground } from "../src/matte/foreground.js";
-import { applyGuidedFilter, fitGuidedFilter } from "../src/matte/guided-filter.js";
+import { applyGuidedFilter, fitGuidedFilter, SNAP } from "../src/matte/guided-filter.js";
 import { toInputTensor } from "../src/matte/preprocess.js";
 import { resizePixels, resizePlane } from "../src/matte/resize.js";
 import { flattenOver } from "../src/output/flatten.js";
@@ -100,11 +100,31 @@ describe("guided filter", () => {
       matte[i] = v / 255;
     }
     const alpha = applyGuidedFilter(fitGuidedFilter(guide, { data: matte, width: w, height: h }, 2, 1e-6), guide);
-    for (let i = 0; i < w * h; i++) expect(Math.abs(alpha[i] - guide.data[i * 3])).toBeLessThanOrEqual(2);
+    for (let i = 0; i < w * h; i++) expect(Math.abs(alpha[i] - snapped(guide.data[i * 3] / 255))).toBeLessThanOrEqual(2);
   });
 });
 
+/** The documented output mapping: alpha within SNAP of 0 or 1 snaps there, the rest is stretched linearly. */
+function snapped(q: number): number {
+  return Math.round(Math.min(1, Math.max(0, (q - SNAP) / (1 - 2 * SNAP))) * 255);
+}
+
 describe("applyGuidedFilter", () => {
+  it("snaps alpha within SNAP of 0 or 1 and keeps the 0.5 crossing where it was", () => {
+    const image: PixelImage = { data: new Uint8Array([0, 0, 0]), width: 1, height: 1, channels: 3 };
+    const at = (b: number) =>
+      applyGuidedFilter(
+        { aR: Float32Array.of(0), aG: Float32Array.of(0), aB: Float32Array.of(0), b: Float32Array.of(b), width: 1, height: 1 },
+        image,
+      )[0];
+    expect(SNAP).toBeGreaterThan(0);
+    expect(at(SNAP * 0.9)).toBe(0);
+    expect(at(1 - SNAP * 0.9)).toBe(255);
+    expect(at(0.5)).toBe(128);
+    expect(at(0.25)).toBe(snapped(0.25));
+    expect(at(0.25)).toBeLessThan(Math.round(0.25 * 255)); // the ramp is stretched, not shifted
+  });
+
   it("gives the same alpha as evaluating every pixel, settled regions included", () => {
     // Coefficients: left third exactly background, right third exactly subject, a colour-dependent band between.
     const cw = 12;
@@ -124,8 +144,7 @@ describe("applyGuidedFilter", () => {
     const [aR, aG, aB, b] = [up(c.aR), up(c.aG), up(c.aB), up(c.b)];
     for (let i = 0; i < w * h; i++) {
       const q = (aR[i] * image.data[i * 3] + aG[i] * image.data[i * 3 + 1] + aB[i] * image.data[i * 3 + 2]) / 255 + b[i];
-      const expected = Math.round(Math.min(1, Math.max(0, q)) * 255);
-      expect(Math.abs(fast[i] - expected), `pixel ${i}`).toBeLessThanOrEqual(1);
+      expect(Math.abs(fast[i] - snapped(q)), `pixel ${i}`).toBeLessThanOrEqual(1);
     }
     expect(fast[0]).toBe(0);
     expect(fast[w - 1]).toBe(255);

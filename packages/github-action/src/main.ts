@@ -101,12 +101,16 @@ async function processAll(jobs: Job[], settings: Settings, cacheDir: string, rt:
   let lastShare = -1;
   const remover = new Remover({
     model: settings.model,
+    quality: settings.quality,
+    precision: settings.precision,
     cacheDir,
     engine: settings.engine,
     ...(settings.apiKey === ""
       ? {}
       : { remote: { provider: settings.provider, apiKey: settings.apiKey, ...(settings.remoteUrl ? { url: settings.remoteUrl } : {}) } }),
     onModelProgress: (p) => {
+      if (p.phase === "quantize" && p.total === undefined)
+        rt.info(`Preparing the int8 form of ${settings.model} (once; cached with the model)`);
       // One log line per 10 %: a CI log has no progress bar.
       if (p.phase !== "download" || !p.total) return;
       const share = Math.floor((p.received / p.total) * 10);
@@ -117,7 +121,9 @@ async function processAll(jobs: Job[], settings: Settings, cacheDir: string, rt:
     },
   });
 
-  rt.group(`Cutting out ${jobs.length} image${jobs.length === 1 ? "" : "s"} (model ${settings.model}, engine ${settings.engine})`);
+  rt.group(
+    `Cutting out ${jobs.length} image${jobs.length === 1 ? "" : "s"} (model ${settings.model}, quality ${settings.quality}, engine ${settings.engine})`,
+  );
   let fatal: CutoutError | undefined;
   try {
     for (const job of jobs) {
