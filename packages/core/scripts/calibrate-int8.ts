@@ -21,6 +21,7 @@ import { loadModelBytes } from "../src/node/load-model.js";
 import { sharpResize } from "../src/node/sharp-resize.js";
 import { modelInput } from "../src/pipeline.js";
 import { toFloat32Model } from "../src/sessions/float32-graph.js";
+import { valueRange } from "../src/sessions/isnet.js";
 import { convActivations, withOutputs } from "../src/sessions/quantize-static.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -48,13 +49,7 @@ for (let start = 0; start < names.length; start += BATCH) {
     const result = await session.run({ input: new ort.Tensor("float32", input, [1, 3, h, w]) }, batch);
     for (const name of batch) {
       const data = result[name].data as Float32Array;
-      let lo = Number.POSITIVE_INFINITY;
-      let hi = Number.NEGATIVE_INFINITY;
-      for (let i = 0; i < data.length; i++) {
-        const v = data[i];
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
-      }
+      const [lo, hi] = valueRange(data);
       const seen = ranges[name];
       ranges[name] = seen ? [Math.min(seen[0], lo), Math.max(seen[1], hi)] : [lo, hi];
     }

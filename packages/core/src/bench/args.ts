@@ -96,6 +96,12 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   };
 }
 
+/** The engine part of the arguments, as every child builds its Remover from it. */
+export function engineOf(args: EngineChoice): EngineChoice {
+  const { model, modelPath, threads, inputSize, quality, precision } = args;
+  return { model, modelPath, threads, inputSize, quality, precision };
+}
+
 /** The flags that carry the engine choice to a child process. */
 export function engineFlags(engine: EngineChoice): string[] {
   const flags: string[] = [];

@@ -2,7 +2,7 @@
 // for a ~1 MP and a ~12 MP photo. The same bundle runs as the parent and, with
 // --child, as the cold and warm child processes. Heavy modules are imported
 // lazily so a cold child pays for them inside its own measurement.
-import { parseBenchArgs, USAGE } from "./args.js";
+import { engineOf, parseBenchArgs, USAGE } from "./args.js";
 import { type ChildReport, REPORT_MARKER } from "./protocol.js";
 
 async function main(argv: string[]): Promise<number> {
@@ -19,14 +19,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (args.child) {
     if (!args.image) throw new Error("--child needs --image");
-    const engine = {
-      model: args.model,
-      modelPath: args.modelPath,
-      threads: args.threads,
-      inputSize: args.inputSize,
-      quality: args.quality,
-      precision: args.precision,
-    };
+    const engine = engineOf(args);
     const report: ChildReport =
       args.child === "cold"
         ? await (await import("./cold.js")).runCold(args.image, engine)

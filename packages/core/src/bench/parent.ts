@@ -2,12 +2,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { QUALITY_PRESETS } from "../node/engine-model.js";
-import type { BenchArgs } from "./args.js";
+import { type BenchArgs, engineOf } from "./args.js";
 import { type CompareRow, compareRow, renderCompare, writeChart } from "./compare.js";
 import { COMPARE_HEADING, FOUNDATION_HEADING, presetHeading, workspaceRoot, writeBenchmarkDocs } from "./docs.js";
 import { machineInfo } from "./machine.js";
 import { BASELINE_SIZES, DEFAULT_SIZES, makePhotos, sourceNote, userPhotos } from "./photos.js";
-import type { EngineChoice } from "./protocol.js";
 import { type ReportContext, renderReport } from "./report.js";
 import { runColdChild, runImglyChild, runWarmChild } from "./spawn-child.js";
 import { type PhotoSummary, summarize } from "./summary.js";
@@ -15,14 +14,7 @@ import { type PhotoSummary, summarize } from "./summary.js";
 /** Per photo: a cold child, then a warm child; then the tables (or JSON), and the docs if asked. */
 export async function runParent(args: BenchArgs): Promise<number> {
   const root = workspaceRoot();
-  const engine: EngineChoice = {
-    model: args.model,
-    modelPath: args.modelPath,
-    threads: args.threads,
-    inputSize: args.inputSize,
-    quality: args.quality,
-    precision: args.precision,
-  };
+  const engine = engineOf(args);
   const loadBefore = os.loadavg()[0];
   const dir = await mkdtemp(path.join(os.tmpdir(), "cutout-bench-"));
   try {

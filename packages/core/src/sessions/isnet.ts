@@ -84,13 +84,7 @@ export class IsnetSession implements MatteSession {
  * background is exactly transparent.
  */
 function stretchToUnitRange(data: Float32Array): Float32Array {
-  let lo = Number.POSITIVE_INFINITY;
-  let hi = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i];
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
+  const [lo, hi] = valueRange(data);
   const range = hi - lo;
   // Nothing confident (an empty wall, say): stretching would turn noise into a subject.
   if (hi < 0.5 || !(range > 1e-6)) return data.slice();
@@ -98,4 +92,16 @@ function stretchToUnitRange(data: Float32Array): Float32Array {
   const k = 1 / range;
   for (let i = 0; i < data.length; i++) out[i] = (data[i] - lo) * k;
   return out;
+}
+
+/** The smallest and largest value (Infinity and -Infinity when empty). */
+export function valueRange(data: Float32Array): [number, number] {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return [lo, hi];
 }
