@@ -26,6 +26,7 @@ import { Freshness } from "../packages/github-action/src/files.js";
 import { ACTION_INPUTS, OUTPUTS, readSettings } from "../packages/github-action/src/inputs.js";
 import { readmeInputsTable, renderActionYml } from "../packages/github-action/src/metadata.js";
 import { command, inputVariable, Runtime } from "../packages/github-action/src/runtime.js";
+import type { FileResult } from "../packages/github-action/src/summary.js";
 import { type NodeBinary, node24 } from "./support/action-node24";
 import { startFakeRemote } from "./support/action-remote";
 import {
@@ -53,18 +54,6 @@ const BROKEN = "docs/img/broken.png";
 const LEGACY = "assets/legacy/old.jpg";
 const VENDORED = "node_modules/pkg/logo.png";
 
-interface FileEntry {
-  input: string;
-  output: string;
-  status: "processed" | "skipped" | "failed";
-  inputBytes?: number;
-  outputBytes?: number;
-  width?: number;
-  height?: number;
-  ms?: number;
-  error?: { code: string; message: string };
-}
-
 const dirs: string[] = [];
 async function tempDir(label: string): Promise<string> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), `cutout-action-${label}-`));
@@ -76,8 +65,8 @@ afterAll(async () => {
   for (const dir of dirs) await fs.rm(dir, { recursive: true, force: true });
 });
 
-function files(run: ActionRun): FileEntry[] {
-  return JSON.parse(run.outputs.files ?? "null") as FileEntry[];
+function files(run: ActionRun): FileResult[] {
+  return JSON.parse(run.outputs.files ?? "null") as FileResult[];
 }
 
 function show(run: ActionRun): string {

@@ -4,12 +4,11 @@
  *   pnpm eval [--data DIR] [--baseline imgly]   whole photos: IoU, boundary IoU, MAE, SAD, gradient error
  *   pnpm eval --refine DIR [--radius R,..] [--eps E,..]   edge refinement protocol of ../shared/eval/README.md
  */
-import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { workspaceRoot } from "../../packages/core/src/bench/docs.js";
 import { checkModelChoice, type Precision, type Quality } from "../../packages/core/src/index.js";
 import { listSamples } from "./io.js";
 import { meanOf } from "./metrics.js";
@@ -132,17 +131,6 @@ export function parseEvalArgs(argv: string[]): Args {
     writeDocs: values["write-docs"] ?? false,
     help: values.help ?? false,
   };
-}
-
-/** The workspace root: the nearest folder above this file with pnpm-workspace.yaml. */
-function workspaceRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(path.join(dir, "pnpm-workspace.yaml"))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) return process.cwd();
-    dir = parent;
-  }
-  return dir;
 }
 
 /** User paths are relative to where pnpm was run (INIT_CWD), not to the repo root pnpm moves to. */

@@ -11,17 +11,14 @@
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import type * as OrtModule from "../../packages/core/node_modules/onnxruntime-node";
 import { Remover } from "../../packages/core/src/node/remover.js";
-import type { OrtRuntime } from "../../packages/core/src/sessions/session.js";
 import { buildOnce, FIXTURES, ROOT } from "../support/cli";
+import { recordingRuntime } from "../support/recording-runtime";
 
 /** onnxruntime-node is a dependency of @cutout/core, not of the workspace root: load core's copy. */
-const ort = createRequire(path.join(ROOT, "packages", "core", "package.json"))("onnxruntime-node") as typeof OrtModule;
 
 const COUNT = Math.max(6, Number(process.env.CUTOUT_SOAK_COUNT) || 12);
 /** Removals before the baseline is taken: the first ones grow the heap and libvips' caches to their working size. */
@@ -118,16 +115,7 @@ describe("memory over many removals", () => {
 
 describe("concurrent requests on one Remover", () => {
   it("four at once all succeed, equal the sequential results, and share one model session", async () => {
-    const created: unknown[] = [];
-    const runtime: OrtRuntime = {
-      Tensor: ort.Tensor as unknown as OrtRuntime["Tensor"],
-      InferenceSession: {
-        create: (model, options) => {
-          created.push(options);
-          return ort.InferenceSession.create(model, options ?? {}) as never;
-        },
-      },
-    };
+    const { runtime, created } = recordingRuntime();
     const car = readFileSync(path.join(FIXTURES, "car-1.jpg"));
     const girl = readFileSync(path.join(FIXTURES, "anime-girl-1.jpg"));
     const remover = new Remover({ runtime });

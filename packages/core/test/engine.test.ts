@@ -2,10 +2,10 @@ import { createReadStream, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import * as ort from "onnxruntime-node";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { iouAtHalf } from "../../../test/support/mattes.js";
+import { recordingRuntime } from "../../../test/support/recording-runtime.js";
 import type { CutoutError } from "../src/errors.js";
 import { decodeImage } from "../src/node/decode.js";
 import { encodeRendered } from "../src/node/encode.js";
@@ -15,25 +15,9 @@ import { sharpResize } from "../src/node/sharp-resize.js";
 import { type RemoveOptions, resolveOptions } from "../src/options.js";
 import { type CutoutPixels, cutoutPixels } from "../src/pipeline.js";
 import { renderCutout } from "../src/render.js";
-import type { OrtRuntime } from "../src/sessions/session.js";
 
 const FIXTURES = join(import.meta.dirname, "../../../test/fixtures");
 const fixture = (name: string) => join(FIXTURES, name);
-
-/** The real onnxruntime-node, wrapped only to record how sessions are created. */
-function recordingRuntime() {
-  const created: unknown[] = [];
-  const runtime: OrtRuntime = {
-    Tensor: ort.Tensor as unknown as OrtRuntime["Tensor"],
-    InferenceSession: {
-      create: (model, options) => {
-        created.push(options);
-        return ort.InferenceSession.create(model, options ?? {}) as never;
-      },
-    },
-  };
-  return { runtime, created };
-}
 
 async function referenceAlpha(name: string): Promise<Buffer> {
   return sharp(fixture(`reference/${name}.isnet-general-use.png`))

@@ -5,7 +5,7 @@
  * static int8 quantization (quantize-static.ts) needs the fp32 form so its
  * DequantizeLinear outputs meet float inputs. Pure: bytes in, bytes out.
  */
-import { all, decode, encode, type Field, get, msgField, str, sub } from "./onnx-wire.js";
+import { decode, encode, type Field, get, ints, msgField, str, sub } from "./onnx-wire.js";
 
 export const FLOAT = 1;
 export const UINT8 = 2;
@@ -53,12 +53,7 @@ export function floatValues(tensor: Field[]): Float32Array {
   if (type === FLOAT16) {
     if (raw && raw.wire === 2) return halvesToFloats(new Uint16Array(copy(raw.bytes).buffer));
     // fp16 without raw_data sits in int32_data, one half per varint.
-    const halves: number[] = [];
-    for (const f of all(tensor, 5)) {
-      if (f.wire === 0) halves.push(Number(f.value));
-      else if (f.wire === 2) for (const v of packedVarints(f.bytes)) halves.push(v);
-    }
-    return halvesToFloats(Uint16Array.from(halves));
+    return halvesToFloats(Uint16Array.from(ints(tensor, 5)));
   }
   throw new Error(`tensor ${str(get(tensor, 8))}: data type ${type} is not float`);
 }
@@ -117,23 +112,6 @@ function valueInfoToFloat32(vi: Field[]): Field[] {
 /** Copies into a fresh, aligned buffer (subarrays of the model may sit at any offset). */
 function copy(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(bytes);
-}
-
-function packedVarints(buf: Uint8Array): number[] {
-  const out: number[] = [];
-  let p = 0;
-  while (p < buf.length) {
-    let v = 0;
-    let shift = 0;
-    for (;;) {
-      const b = buf[p++];
-      v += (b & 0x7f) * 2 ** shift;
-      if ((b & 0x80) === 0) break;
-      shift += 7;
-    }
-    out.push(v);
-  }
-  return out;
 }
 
 export function halvesToFloats(halves: Uint16Array): Float32Array {

@@ -10,7 +10,7 @@
  * Pure: fp16 or fp32 model bytes and a range table in, model bytes out.
  */
 import { FLOAT, floatValues, graphOf, INT8, INT32, mapGraph, toFloat32Model, UINT8 } from "./float32-graph.js";
-import { all, type Field, get, intField, msgField, str, strField, sub } from "./onnx-wire.js";
+import { all, type Field, get, intField, ints, msgField, str, strField, sub } from "./onnx-wire.js";
 
 /** Calibrated [min, max] per activation tensor name. */
 export type ActivationRanges = Readonly<Record<string, readonly number[]>>;
@@ -58,7 +58,7 @@ export function quantizeConvs(model: Uint8Array, ranges: ActivationRanges): { by
       const x = params.get(conv.x) as ActivationParams;
       const weight = initializers.get(conv.w);
       if (!weight) throw new Error(`Conv weight ${conv.w} is not an initializer`);
-      const dims = tensorDims(weight);
+      const dims = ints(weight, 1);
       const { q, scales } = quantizeWeights(floatValues(weight), dims[0]);
       added.push(tensor(`${conv.w}_quantized`, INT8, dims, new Uint8Array(q.buffer)));
       added.push(tensor(`${conv.w}_scale`, FLOAT, [dims[0]], new Uint8Array(scales.buffer)));
@@ -168,26 +168,6 @@ export function quantizeWeights(w: Float32Array, channels: number): { q: Int8Arr
     for (let i = c * per; i < (c + 1) * per; i++) q[i] = Math.max(-127, Math.min(127, Math.round(w[i] / scale)));
   }
   return { q, scales };
-}
-
-function tensorDims(t: Field[]): number[] {
-  return all(t, 1).flatMap((f) => (f.wire === 0 ? [Number(f.value)] : packedDims(f.bytes)));
-}
-
-function packedDims(bytes: Uint8Array): number[] {
-  const out: number[] = [];
-  let v = 0;
-  let shift = 0;
-  for (const b of bytes) {
-    v += (b & 0x7f) * 2 ** shift;
-    shift += 7;
-    if ((b & 0x80) === 0) {
-      out.push(v);
-      v = 0;
-      shift = 0;
-    }
-  }
-  return out;
 }
 
 function tensor(name: string, type: number, dims: readonly number[], raw: Uint8Array): Field[] {
