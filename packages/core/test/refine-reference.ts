@@ -5,7 +5,7 @@
  */
 import type { PixelImage, Plane } from "../src/image.js";
 import { applyForeground, type ColourEstimate } from "../src/matte/foreground.js";
-import { applyGuidedFilter, type GuidedCoefficients } from "../src/matte/guided-filter.js";
+import { applyGuidedFilter, type GuidedCoefficients, snapMatte } from "../src/matte/guided-filter.js";
 import { resizePlane } from "../src/matte/resize.js";
 import { guidedRadius } from "../src/pipeline.js";
 
@@ -191,6 +191,7 @@ function blurFusion(
 /** refineMatte (packages/core/src/pipeline.ts) with the whole-image fit and colour estimate. */
 export function referenceRefine(image: PixelImage, guide: PixelImage, matte: Plane): { rgba: Uint8Array; alpha: Uint8Array } {
   const working = resizePlane(matte, guide.width, guide.height);
+  snapMatte(working.data);
   const long = Math.max(guide.width, guide.height);
   const coefficients = referenceFit(guide, working, guidedRadius(guide, matte), 1e-4);
   const alpha = applyGuidedFilter(coefficients, image);

@@ -76,9 +76,16 @@ async function run(
   const inputs = new Set(jobs.map((j) => resolve(j.input)));
   let interrupted = false;
   const onSignal = () => {
-    // Finish the image in hand (its write is atomic) and stop; a second Ctrl-C kills at once.
-    interrupted = true;
+    if (!interrupted) {
+      // Finish the image in hand (its write is atomic) and stop; a second Ctrl-C kills at once. A
+      // second one that came during the same inference (which holds the main thread) is dispatched
+      // right after this one: it re-raises below. Later ones find the default action.
+      interrupted = true;
+      setImmediate(() => process.removeListener("SIGINT", onSignal));
+      return;
+    }
     process.removeListener("SIGINT", onSignal);
+    process.kill(process.pid, "SIGINT");
   };
   process.on("SIGINT", onSignal);
 

@@ -123,6 +123,26 @@ function settledCells(p: Plane, r: number, eps: number): CellMask & { levels: In
  */
 export const SNAP = 0.02;
 
+/**
+ * The matte handed to the fit has values within MATTE_SNAP of 0 or 1 snapped
+ * there (stretched like SNAP). A model's background is rarely exactly 0: left
+ * as it is, its faint noise keeps almost every cell from settling, and the fit
+ * runs over the whole photo for an output the final snap throws away. Snapped,
+ * the fit runs only near the subject's edge, about twice as fast on a 1 MP
+ * photo. Horses: MAE 0.0312 to 0.0308, IoU and boundary IoU unchanged;
+ * dim-crops SAD reduction 25.8% to 25.7% (docs/quality.md).
+ */
+export const MATTE_SNAP = 0.01;
+
+/** Snaps a matte in place: values within `t` of 0 or 1 go there, the rest is stretched linearly (0.5 stays 0.5). */
+export function snapMatte(data: Float32Array, t: number = MATTE_SNAP): void {
+  const k = 1 / (1 - 2 * t);
+  for (let i = 0; i < data.length; i++) {
+    const s = (data[i] - t) * k;
+    data[i] = Math.min(1, Math.max(0, s));
+  }
+}
+
 /** The 8-bit alpha for a filter output q: snapped near 0 and 1, rounded, clamped. */
 function toAlpha(q: number): number {
   const s = (q - SNAP) * (1 / (1 - 2 * SNAP));
@@ -133,15 +153,20 @@ function toAlpha(q: number): number {
  * Evaluates fitted coefficients on an image of any size (bilinearly
  * upsampling them), giving an 8-bit alpha plane at that size. Most of a photo
  * is plainly subject or plainly background: where all four coefficient
- * samples say so, the pixel is written without evaluating the model.
+ * samples say so, the pixel is written without evaluating the model, a whole
+ * run of such pixels at once.
  */
 export function applyGuidedFilter(coefficients: GuidedCoefficients, image: PixelImage): Uint8Array {
   const { width, height, channels } = image;
   const cw = coefficients.width;
   const { aR, aG, aB, b } = coefficients;
-  const settled = settledBlocks(coefficients);
+  const settled = settledBlocksOf(coefficients);
   const { xs0, xs1, xw } = axisWeights(cw, width);
   const { xs0: ys0, xs1: ys1, xw: yw } = axisWeights(coefficients.height, height);
+  // The pixels interpolated from coefficient column c start at columnStart[c] (xs0 never decreases).
+  const columnStart = new Int32Array(cw + 1).fill(width);
+  for (let x = width - 1; x >= 0; x--) columnStart[xs0[x]] = x;
+  for (let c = cw - 1; c >= 0; c--) columnStart[c] = Math.min(columnStart[c], columnStart[c + 1]);
   const px = image.data;
   const out = new Uint8Array(width * height);
   const k = 1 / 255;
@@ -150,32 +175,49 @@ export function applyGuidedFilter(coefficients: GuidedCoefficients, image: Pixel
     const r1 = ys1[y] * cw;
     const wy = yw[y];
     const w00y = 1 - wy;
-    let o = y * width;
-    let j = o * channels;
-    for (let x = 0; x < width; x++, o++, j += channels) {
-      const i00 = r0 + xs0[x];
-      const known = settled[i00];
+    const row = y * width;
+    for (let c = 0; c < cw; ) {
+      const known = settled[r0 + c];
+      let c1 = c + 1;
       if (known !== UNSETTLED) {
-        out[o] = known;
+        while (c1 < cw && settled[r0 + c1] === known) c1++;
+        if (known !== 0) out.fill(known, row + columnStart[c], row + columnStart[c1]);
+        c = c1;
         continue;
       }
-      const wx = xw[x];
-      const i01 = r0 + xs1[x];
-      const i10 = r1 + xs0[x];
-      const i11 = r1 + xs1[x];
-      const w00 = (1 - wx) * w00y;
-      const w01 = wx * w00y;
-      const w10 = (1 - wx) * wy;
-      const w11 = wx * wy;
-      const cb = b[i00] * w00 + b[i01] * w01 + b[i10] * w10 + b[i11] * w11;
-      const cr = aR[i00] * w00 + aR[i01] * w01 + aR[i10] * w10 + aR[i11] * w11;
-      const cg = aG[i00] * w00 + aG[i01] * w01 + aG[i10] * w10 + aG[i11] * w11;
-      const cbl = aB[i00] * w00 + aB[i01] * w01 + aB[i10] * w10 + aB[i11] * w11;
-      const q = (cr * px[j] + cg * px[j + 1] + cbl * px[j + 2]) * k + cb;
-      out[o] = toAlpha(q);
+      for (let x = columnStart[c], o = row + x, j = o * channels; x < columnStart[c1]; x++, o++, j += channels) {
+        const wx = xw[x];
+        const i00 = r0 + c;
+        const i01 = r0 + xs1[x];
+        const i10 = r1 + c;
+        const i11 = r1 + xs1[x];
+        const w00 = (1 - wx) * w00y;
+        const w01 = wx * w00y;
+        const w10 = (1 - wx) * wy;
+        const w11 = wx * wy;
+        const cb = b[i00] * w00 + b[i01] * w01 + b[i10] * w10 + b[i11] * w11;
+        const cr = aR[i00] * w00 + aR[i01] * w01 + aR[i10] * w10 + aR[i11] * w11;
+        const cg = aG[i00] * w00 + aG[i01] * w01 + aG[i10] * w10 + aG[i11] * w11;
+        const cbl = aB[i00] * w00 + aB[i01] * w01 + aB[i10] * w10 + aB[i11] * w11;
+        const q = (cr * px[j] + cg * px[j + 1] + cbl * px[j + 2]) * k + cb;
+        out[o] = toAlpha(q);
+      }
+      c = c1;
     }
   }
   return out;
+}
+
+/** The pipeline applies one fit twice (at full and at working size): its settled blocks are found once. */
+const settledCache = new WeakMap<GuidedCoefficients, Uint16Array>();
+
+function settledBlocksOf(c: GuidedCoefficients): Uint16Array {
+  let blocks = settledCache.get(c);
+  if (!blocks) {
+    blocks = settledBlocks(c);
+    settledCache.set(c, blocks);
+  }
+  return blocks;
 }
 
 const UNSETTLED = 256;
