@@ -38,7 +38,7 @@ export interface BenchArgs extends EngineChoice {
   writeDocs: boolean;
   help: boolean;
   /** Set in child processes only. */
-  child?: "cold" | "warm";
+  child?: "cold" | "bare-cold" | "warm";
   image?: string;
 }
 
@@ -67,7 +67,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     },
   });
   const child = values.child;
-  if (child !== undefined && child !== "cold" && child !== "warm") throw new Error(`unknown --child '${child}'`);
+  if (child !== undefined && child !== "cold" && child !== "bare-cold" && child !== "warm") throw new Error(`unknown --child '${child}'`);
   if (values.baseline !== undefined && values.baseline !== "imgly") throw new Error(`--baseline must be imgly, got '${values.baseline}'`);
   const sizes = values.sizes?.split(",").map((t) => {
     const n = Number(t);

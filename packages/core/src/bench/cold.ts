@@ -1,4 +1,4 @@
-import { type ColdReport, type EngineChoice, PNG_AT_ANY_SIZE } from "./protocol.js";
+import { type BareColdReport, type ColdReport, type EngineChoice, PNG_AT_ANY_SIZE } from "./protocol.js";
 
 type Core = typeof import("../index.js");
 
@@ -25,4 +25,17 @@ export async function runCold(image: string, engine: EngineChoice): Promise<Cold
     model: result.model,
     maxRssKiB: process.resourceUsage().maxRSS,
   };
+}
+
+/** Runs in a fresh process: onnxruntime alone, from process start to its first output. */
+export async function runBareCold(engine: EngineChoice): Promise<BareColdReport> {
+  const bootMs = performance.now();
+  const { BareSession } = await import("./bare.js");
+  const importMs = performance.now() - bootMs;
+  const bare = await BareSession.create(engine);
+  const firstRunMs = await bare.run();
+  const firstResultMs = performance.now();
+  await bare.release();
+  const { modelBytesMs, sessionCreateMs } = bare;
+  return { kind: "bare-cold", firstResultMs, bootMs, importMs, modelBytesMs, sessionCreateMs, firstRunMs };
 }

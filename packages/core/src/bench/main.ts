@@ -18,8 +18,13 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (args.child) {
-    if (!args.image) throw new Error("--child needs --image");
     const engine = engineOf(args);
+    if (args.child === "bare-cold") {
+      const report: ChildReport = await (await import("./cold.js")).runBareCold(engine);
+      process.stdout.write(`${REPORT_MARKER}${JSON.stringify(report)}\n`);
+      return 0;
+    }
+    if (!args.image) throw new Error("--child needs --image");
     const report: ChildReport =
       args.child === "cold"
         ? await (await import("./cold.js")).runCold(args.image, engine)

@@ -8,7 +8,7 @@ import { COMPARE_HEADING, FOUNDATION_HEADING, presetHeading, workspaceRoot, writ
 import { machineInfo } from "./machine.js";
 import { BASELINE_SIZES, DEFAULT_SIZES, makePhotos, sourceNote, userPhotos } from "./photos.js";
 import { type ReportContext, renderReport } from "./report.js";
-import { runColdChild, runImglyChild, runWarmChild } from "./spawn-child.js";
+import { runBareColdChild, runColdChild, runImglyChild, runWarmChild } from "./spawn-child.js";
 import { type PhotoSummary, summarize } from "./summary.js";
 
 /** Per photo: a cold child, then a warm child; then the tables (or JSON), and the docs if asked. */
@@ -35,9 +35,11 @@ export async function runParent(args: BenchArgs): Promise<number> {
       const cutout = async () => {
         log(`${photo.label}: cold start…`);
         const cold = await runColdChild(photo.path, engine);
+        log(`${photo.label}: onnxruntime alone, cold…`);
+        const bareCold = await runBareColdChild(engine);
         log(`${photo.label}: ${runs} warm runs and ${runs} bare session.run${batch > 0 ? `, a batch of ${batch}` : ""}…`);
         const warm = await runWarmChild(photo.path, engine, runs, batch);
-        return { cold, warm };
+        return { cold, bareCold, warm };
       };
       const imgly = async () => {
         log(`${photo.label}: imgly ${imglyModel}: cold start, ${runs} warm runs${batch > 0 ? `, a batch of ${batch}` : ""}…`);
@@ -46,8 +48,8 @@ export async function runParent(args: BenchArgs): Promise<number> {
       // With a baseline the engines take turns going first, so slow drift in the machine's load lands on both.
       const imglyFirst = args.baseline !== undefined && k % 2 === 1;
       const before = imglyFirst ? await imgly() : undefined;
-      const { cold, warm } = await cutout();
-      results.push(summarize(photo, cold, warm));
+      const { cold, bareCold, warm } = await cutout();
+      results.push(summarize(photo, cold, bareCold, warm));
       if (args.baseline) compared.push(compareRow(photo, imglyFirst ? "imgly" : "cutout", cold, warm, before ?? (await imgly())));
     }
     const preset = QUALITY_PRESETS[args.quality ?? "best"];

@@ -33,6 +33,23 @@ export interface ColdReport {
   maxRssKiB: number;
 }
 
+/**
+ * A fresh process with onnxruntime alone: start to the first `session.run`
+ * output, through importing onnxruntime-node, reading the same model bytes
+ * (sha256 checked, as the engine does) and creating a session with the
+ * engine's options. The baseline of the cold-start target.
+ */
+export interface BareColdReport {
+  kind: "bare-cold";
+  firstResultMs: number;
+  bootMs: number;
+  /** `import` of onnxruntime-node (and the model loader). */
+  importMs: number;
+  modelBytesMs: number;
+  sessionCreateMs: number;
+  firstRunMs: number;
+}
+
 /** One warm process: N end-to-end runs alternating with N bare `session.run` calls on the same threads. */
 export interface WarmReport {
   kind: "warm";
@@ -72,7 +89,7 @@ export interface ImglyReport {
   batch?: BatchReport;
 }
 
-export type ChildReport = ColdReport | WarmReport | ImglyReport;
+export type ChildReport = ColdReport | BareColdReport | WarmReport | ImglyReport;
 
 /** The child's last stdout line carries its report after this marker. */
 export const REPORT_MARKER = "BENCH_REPORT ";

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { engineFlags } from "./args.js";
-import { type ChildReport, type ColdReport, type EngineChoice, type ImglyReport, REPORT_MARKER, type WarmReport } from "./protocol.js";
+import { type BareColdReport, type ChildReport, type ColdReport, type EngineChoice, type ImglyReport, REPORT_MARKER, type WarmReport } from "./protocol.js";
 
 export interface ChildRun<R> {
   report: R;
@@ -16,6 +16,10 @@ function benchScript(): string {
 
 export function runColdChild(image: string, engine: EngineChoice): Promise<ChildRun<ColdReport>> {
   return runChild(["--child", "cold", "--image", image, ...engineFlags(engine)], "cold");
+}
+
+export function runBareColdChild(engine: EngineChoice): Promise<ChildRun<BareColdReport>> {
+  return runChild(["--child", "bare-cold", ...engineFlags(engine)], "bare-cold");
 }
 
 export function runWarmChild(image: string, engine: EngineChoice, runs: number, batch = 0): Promise<ChildRun<WarmReport>> {

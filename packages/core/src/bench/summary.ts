@@ -1,5 +1,5 @@
 import type { Photo } from "./photos.js";
-import { type ColdReport, STAGES, type Stage, type WarmReport } from "./protocol.js";
+import { type BareColdReport, type ColdReport, STAGES, type Stage, type WarmReport } from "./protocol.js";
 import type { ChildRun } from "./spawn-child.js";
 import { median } from "./stats.js";
 
@@ -21,6 +21,10 @@ export interface PhotoSummary {
     /** read, decode, preprocess, postprocess and encode of the first image. */
     otherStagesMs: number;
     maxRssMB: number;
+    /** onnxruntime alone in a fresh process (BareColdReport): start to its first output, and its parts. */
+    bare: { firstResultMs: number; bootImportMs: number; loadMs: number; firstRunMs: number };
+    /** Our first result over the bare process's: the cold-start target is at most 1.2. */
+    ratio: number;
   };
   warm: {
     runs: number;
@@ -47,8 +51,14 @@ export interface PhotoSummary {
   };
 }
 
-export function summarize(photo: Photo, cold: ChildRun<ColdReport>, warm: ChildRun<WarmReport>): PhotoSummary {
+export function summarize(
+  photo: Photo,
+  cold: ChildRun<ColdReport>,
+  bareCold: ChildRun<BareColdReport>,
+  warm: ChildRun<WarmReport>,
+): PhotoSummary {
   const c = cold.report;
+  const b = bareCold.report;
   const w = warm.report;
   const e2eMedianMs = median(w.e2eMs);
   const bareMedianMs = median(w.bareMs);
@@ -68,6 +78,13 @@ export function summarize(photo: Photo, cold: ChildRun<ColdReport>, warm: ChildR
       firstInferenceMs: t.inference,
       otherStagesMs: t.read + t.decode + t.preprocess + t.postprocess + t.encode,
       maxRssMB: kibToMB(c.maxRssKiB),
+      bare: {
+        firstResultMs: b.firstResultMs,
+        bootImportMs: b.bootMs + b.importMs,
+        loadMs: b.modelBytesMs + b.sessionCreateMs,
+        firstRunMs: b.firstRunMs,
+      },
+      ratio: c.firstResultMs / b.firstResultMs,
     },
     warm: {
       runs: w.e2eMs.length,

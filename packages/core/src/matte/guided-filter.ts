@@ -237,18 +237,24 @@ function settledBlocks(c: GuidedCoefficients): Uint16Array {
     const r = aR[i];
     const g = aG[i];
     const bl = aB[i];
-    const lo = b[i] + (r < 0 ? r : 0) + (g < 0 ? g : 0) + (bl < 0 ? bl : 0);
-    const hi = b[i] + (r > 0 ? r : 0) + (g > 0 ? g : 0) + (bl > 0 ? bl : 0);
-    const low = toAlpha(lo);
-    level[i] = low === toAlpha(hi) && (low === 0 || low === 255) ? low : UNSETTLED;
+    let lo = b[i];
+    let hi = lo;
+    // Cells the fit skipped (most of them) have no colour weights: their output is b itself.
+    if (r !== 0 || g !== 0 || bl !== 0) {
+      lo += (r < 0 ? r : 0) + (g < 0 ? g : 0) + (bl < 0 ? bl : 0);
+      hi += (r > 0 ? r : 0) + (g > 0 ? g : 0) + (bl > 0 ? bl : 0);
+    }
+    // toAlpha never decreases: the whole range is 0 when its top is, 255 when its bottom is.
+    level[i] = toAlpha(hi) === 0 ? 0 : toAlpha(lo) === 255 ? 255 : UNSETTLED;
   }
   const out = new Uint16Array(width * height);
   for (let y = 0; y < height; y++) {
-    const y1 = Math.min(y + 1, height - 1);
+    const row = y * width;
+    const below = Math.min(y + 1, height - 1) * width;
     for (let x = 0; x < width; x++) {
-      const x1 = Math.min(x + 1, width - 1);
-      const v = level[y * width + x];
-      out[y * width + x] = v === level[y * width + x1] && v === level[y1 * width + x] && v === level[y1 * width + x1] ? v : UNSETTLED;
+      const x1 = x + 1 < width ? x + 1 : x;
+      const v = level[row + x];
+      out[row + x] = v === level[row + x1] && v === level[below + x] && v === level[below + x1] ? v : UNSETTLED;
     }
   }
   return out;
