@@ -12,7 +12,7 @@ import { toInputTensor } from "../src/matte/preprocess.js";
 import { resizePixels, resizePlane } from "../src/matte/resize.js";
 import { flattenOver } from "../src/output/flatten.js";
 import { crc32, createZip } from "../src/output/zip.js";
-import { refineMatte } from "../src/pipeline.js";
+import { modelInput, refineMatte } from "../src/pipeline.js";
 
 /** Brute-force reference for the running-sum box filter. */
 function naiveBox(src: Float32Array, w: number, h: number, r: number): Float32Array {
@@ -65,6 +65,47 @@ describe("toInputTensor", () => {
     const image: PixelImage = { data: Uint8Array.from([255, 0, 51, 0, 255, 102]), width: 2, height: 1, channels: 3 };
     const t = toInputTensor(image, { mean: [0.5, 0.5, 0.5], std: [1, 1, 1] });
     expect([...t].map((v) => Number(v.toFixed(4)))).toEqual([0.5, -0.5, -0.5, 0.5, -0.3, -0.1]);
+  });
+
+  it.each([
+    [37, 23, 64, 64, 3],
+    [90, 70, 64, 48, 4],
+    [64, 64, 64, 64, 3],
+  ] as const)("resamples %ix%i to %ix%i (%i channels) as resizePlane does each normalised channel", (w, h, tw, th, channels) => {
+    let seed = 7;
+    const data = Uint8Array.from({ length: w * h * channels }, () => {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      return seed >>> 24;
+    });
+    const norm = { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] } as const;
+    const tensor = toInputTensor({ data, width: w, height: h, channels }, norm, tw, th);
+    expect(tensor.length).toBe(3 * tw * th);
+    for (let c = 0; c < 3; c++) {
+      const plane = Float32Array.from({ length: w * h }, (_, i) => (data[i * channels + c] / 255 - norm.mean[c]) / norm.std[c]);
+      const expected = resizePlane({ data: plane, width: w, height: h }, tw, th).data;
+      for (let i = 0; i < expected.length; i++) expect(tensor[c * tw * th + i]).toBeCloseTo(expected[i], 4);
+    }
+  });
+});
+
+describe("modelInput", () => {
+  it("resamples photos up to 2x the model's input itself, and hands larger ones to the host's resizer first", async () => {
+    const session = { inputSize: [32, 32] as const, normalization: { mean: [0.5, 0.5, 0.5], std: [1, 1, 1] } as const };
+    const asked: string[] = [];
+    const resize = async (image: PixelImage, width: number, height: number) => {
+      asked.push(`${image.width}x${image.height}->${width}x${height}`);
+      return resizePixels(image, width, height);
+    };
+    const photo = (width: number, height: number): PixelImage => ({
+      data: new Uint8Array(width * height * 3).fill(128),
+      width,
+      height,
+      channels: 3,
+    });
+    expect(await modelInput(photo(64, 20), session, resize)).toHaveLength(3 * 32 * 32);
+    expect(asked).toEqual([]);
+    expect(await modelInput(photo(65, 20), session, resize)).toHaveLength(3 * 32 * 32);
+    expect(asked).toEqual(["65x20->32x32"]);
   });
 });
 

@@ -1,7 +1,15 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { engineFlags } from "./args.js";
-import { type BareColdReport, type ChildReport, type ColdReport, type EngineChoice, type ImglyReport, REPORT_MARKER, type WarmReport } from "./protocol.js";
+import {
+  type BareColdReport,
+  type ChildReport,
+  type ColdReport,
+  type EngineChoice,
+  type ImglyReport,
+  REPORT_MARKER,
+  type WarmReport,
+} from "./protocol.js";
 
 export interface ChildRun<R> {
   report: R;

@@ -17,18 +17,18 @@ export interface Normalization {
 export function toInputTensor(image: PixelImage, norm: Normalization, width = image.width, height = image.height): Float32Array {
   const n = width * height;
   const out = new Float32Array(3 * n);
-  const [k0, k1, k2] = [0, 1, 2].map((c) => 1 / (255 * norm.std[c]));
-  const [b0, b1, b2] = [0, 1, 2].map((c) => norm.mean[c] / norm.std[c]);
+  // v * k[c] - b[c], per channel: the normalisation as one multiply-add.
+  const affine = Float64Array.from([0, 1, 2, 0, 1, 2], (c, i) => (i < 3 ? 1 / (255 * norm.std[c]) : norm.mean[c] / norm.std[c]));
   const resampled = width !== image.width || height !== image.height;
   const rows = resampled ? new HorizontalRows(image, width) : undefined;
   const { xs0: ys0, xs1: ys1, xw: yw } = axisWeights(image.height, height);
   for (let y = 0; y < height; y++) {
     const o = y * width;
     if (!rows) {
-      writeRow(out, o, n, image.data, o * image.channels, image.channels, width, k0, k1, k2, b0, b1, b2);
+      writeRow(out, o, n, image.data, o * image.channels, image.channels, width, affine);
       continue;
     }
-    blendRows(out, o, n, rows.get(ys0[y]), rows.get(ys1[y]), yw[y], width, k0, k1, k2, b0, b1, b2);
+    blendRows(out, o, n, rows.get(ys0[y]), rows.get(ys1[y]), yw[y], width, affine);
   }
   return out;
 }
@@ -42,13 +42,9 @@ function writeRow(
   j: number,
   channels: number,
   width: number,
-  k0: number,
-  k1: number,
-  k2: number,
-  b0: number,
-  b1: number,
-  b2: number,
+  affine: Float64Array,
 ): void {
+  const [k0, k1, k2, b0, b1, b2] = affine;
   for (let x = 0; x < width; x++, j += channels) {
     out[o + x] = data[j] * k0 - b0;
     out[n + o + x] = data[j + 1] * k1 - b1;
@@ -123,13 +119,9 @@ function blendRows(
   bottom: Float32Array,
   wy: number,
   width: number,
-  k0: number,
-  k1: number,
-  k2: number,
-  b0: number,
-  b1: number,
-  b2: number,
+  affine: Float64Array,
 ): void {
+  const [k0, k1, k2, b0, b1, b2] = affine;
   for (let x = 0, j = 0; x < width; x++, j += 3) {
     out[o + x] = (top[j] + (bottom[j] - top[j]) * wy) * k0 - b0;
     out[n + o + x] = (top[j + 1] + (bottom[j + 1] - top[j + 1]) * wy) * k1 - b1;
