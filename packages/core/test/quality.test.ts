@@ -33,8 +33,8 @@ describe("quality presets", () => {
   });
 
   // Agreement with the full-size cutout varies by photo and is not monotonic in the input size (measured
-  // with int8, IoU against rembg's cutout: car-1 0.977 at 512, 0.855 at 768, 0.981 at 704; anime-girl-1
-  // 0.707 at 512, 0.976 at 704; docs/quality.md). The presets' sizes were chosen where both fixtures agree.
+  // with int8, IoU against rembg's cutout: car-1 0.980 at 512, 0.838 at 768, 0.982 at 704; anime-girl-1
+  // 0.704 at 512, 0.979 at 704; docs/quality.md). The presets' sizes were chosen where both fixtures agree.
   it.each([
     ["fast", "car-1"],
     ["fast", "anime-girl-1"],
