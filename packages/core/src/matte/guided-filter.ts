@@ -208,7 +208,11 @@ export function applyGuidedFilter(coefficients: GuidedCoefficients, image: Pixel
   return out;
 }
 
-/** The pipeline applies one fit twice (at full and at working size): its settled blocks are found once. */
+/**
+ * The pipeline applies one fit twice (at full and at working size): its
+ * settled blocks are found once. Fitted coefficients are not changed after
+ * fitGuidedFilter returns them, so the cache cannot go stale.
+ */
 const settledCache = new WeakMap<GuidedCoefficients, Uint16Array>();
 
 function settledBlocksOf(c: GuidedCoefficients): Uint16Array {
