@@ -18,22 +18,21 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (args.child) {
-    const engine = engineOf(args);
-    if (args.child === "bare-cold") {
-      const report: ChildReport = await (await import("./cold.js")).runBareCold(engine);
-      process.stdout.write(`${REPORT_MARKER}${JSON.stringify(report)}\n`);
-      return 0;
-    }
-    if (!args.image) throw new Error("--child needs --image");
-    const report: ChildReport =
-      args.child === "cold"
-        ? await (await import("./cold.js")).runCold(args.image, engine)
-        : await (await import("./warm.js")).runWarm(args.image, engine, args.runs, args.batch);
-    process.stdout.write(`${REPORT_MARKER}${JSON.stringify(report)}\n`);
+    process.stdout.write(`${REPORT_MARKER}${JSON.stringify(await childReport(args))}\n`);
     return 0;
   }
   const { runParent } = await import("./parent.js");
   return runParent(args);
+}
+
+/** What a child process measures, by the role it was started for. */
+async function childReport(args: ReturnType<typeof parseBenchArgs>): Promise<ChildReport> {
+  const engine = engineOf(args);
+  if (args.child === "bare-cold") return (await import("./cold.js")).runBareCold(engine);
+  if (!args.image) throw new Error("--child needs --image");
+  return args.child === "cold"
+    ? (await import("./cold.js")).runCold(args.image, engine)
+    : (await import("./warm.js")).runWarm(args.image, engine, args.runs, args.batch);
 }
 
 main(process.argv.slice(2)).then(

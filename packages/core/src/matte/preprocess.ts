@@ -64,7 +64,7 @@ class HorizontalRows {
   private readonly xs0: Int32Array;
   private readonly xs1: Int32Array;
   private readonly xw: Float32Array;
-  private readonly cache = [new Float32Array(0), new Float32Array(0)];
+  private readonly cache: [Float32Array, Float32Array];
   private readonly cached = [-1, -1];
   private next = 0;
 
