@@ -1,9 +1,11 @@
 import type { Box, PixelImage, PixelResizer, Plane } from "./image.js";
 import { foregroundBox } from "./matte/bounding-box.js";
-import { applyForeground, estimateForeground, softCells } from "./matte/foreground.js";
-import { applyGuidedFilter, fitGuidedFilter, snapMatte } from "./matte/guided-filter.js";
+import { applyCutout } from "./matte/cutout.js";
+import { applyForeground, blockCells, estimateForeground, softCells } from "./matte/foreground.js";
+import { applyGuidedFilter, fitGuidedFilter, settledBlocks, snapMatte, UNSETTLED } from "./matte/guided-filter.js";
 import { MAX_DIRECT_SHRINK, toInputTensor } from "./matte/preprocess.js";
 import { resizePlane } from "./matte/resize.js";
+import { type Scratch, scratchDirty } from "./scratch.js";
 import type { MatteSession } from "./sessions/session.js";
 
 export interface CutoutPixels {
@@ -14,7 +16,35 @@ export interface CutoutPixels {
   width: number;
   height: number;
   foreground: Box | null;
-  timings: { preprocess: number; inference: number; postprocess: number };
+  /**
+   * Milliseconds per stage. `decodeWait`: time spent after inference waiting
+   * for the full-size pixels of a PendingPhoto (the rest of their decode ran
+   * beside the model).
+   */
+  timings: { preprocess: number; inference: number; decodeWait: number; postprocess: number };
+}
+
+/**
+ * A photo whose full-size pixels are still decoding. A host that can shrink
+ * while it decodes (libvips' JPEG and WebP shrink-on-load, about a quarter of
+ * the cost of a full 12 MP decode) hands over the small decode as `preview`:
+ * the model runs on it while the full-size pixels decode on the host's own
+ * threads, needed only once the matte is there.
+ */
+export interface PendingPhoto {
+  /** The full-size photo's size. */
+  width: number;
+  height: number;
+  /** The photo shrunk to cover the model input (at least its size on both axes). */
+  preview: PixelImage;
+  pixels: Promise<PixelImage>;
+}
+
+export interface PipelineOptions {
+  /** Buffers reused from one image to the next (a Remover keeps one). */
+  scratch?: Scratch;
+  /** Supplies the RGBA result's buffer (length bytes), a pooled one say; a fresh array when absent. */
+  rgbaBuffer?: (length: number) => Uint8Array;
 }
 
 /** Size, in pixels of the long side, at which the matte is refined before being applied at full size. */
@@ -23,19 +53,33 @@ const WORKING_SIZE = 1024;
 /**
  * The portable heart of the engine: pixels in, cutout pixels out. Everything
  * host-specific (decoding, fast resizing, encoding, the onnxruntime flavour)
- * is passed in, so the Figma UI runs this unchanged.
+ * is passed in, so the Figma UI runs this unchanged. The working-size guide
+ * is resized (by the host, on its own threads where it has them) while the
+ * model runs.
  */
-export async function cutoutPixels(image: PixelImage, session: MatteSession, resize: PixelResizer): Promise<CutoutPixels> {
+export async function cutoutPixels(
+  photo: PixelImage | PendingPhoto,
+  session: MatteSession,
+  resize: PixelResizer,
+  options: PipelineOptions = {},
+): Promise<CutoutPixels> {
   const t0 = now();
-  const tensor = await modelInput(image, session, resize);
+  const pending = "preview" in photo ? photo : undefined;
+  const source = pending ? pending.preview : (photo as PixelImage);
+  const guide = workingGuide(source, pending ?? source, resize);
+  // Awaited after inference; a failure before then must not surface as an unhandled rejection.
+  guide.catch(() => undefined);
+  const tensor = await modelInput(source, session, resize, options.scratch);
   const t1 = now();
   const matte = await session.predict(tensor);
   const t2 = now();
-  const alpha = refineMatte(image, await workingGuide(image, resize), matte);
+  const image = pending ? await pending.pixels : (photo as PixelImage);
   const t3 = now();
+  const alpha = refineMatte(image, await guide, matte, options);
+  const t4 = now();
   return {
     ...alpha,
-    timings: { preprocess: t1 - t0, inference: t2 - t1, postprocess: t3 - t2 },
+    timings: { preprocess: t1 - t0, inference: t2 - t1, decodeWait: t3 - t2, postprocess: t4 - t3 },
   };
 }
 
@@ -50,19 +94,22 @@ export async function modelInput(
   image: PixelImage,
   session: Pick<MatteSession, "inputSize" | "normalization">,
   resize: PixelResizer,
+  scratch?: Scratch,
 ): Promise<Float32Array> {
   const [inW, inH] = session.inputSize;
+  const out = scratchDirty(scratch, "model.input", Float32Array, 3 * inW * inH);
   const direct = image.width <= inW * MAX_DIRECT_SHRINK && image.height <= inH * MAX_DIRECT_SHRINK;
-  if (direct) return toInputTensor(flattenOverWhite(image), session.normalization, inW, inH);
-  return toInputTensor(flattenOverWhite(await resize(image, inW, inH)), session.normalization);
+  if (direct) return toInputTensor(flattenOverWhite(image), session.normalization, inW, inH, out);
+  return toInputTensor(flattenOverWhite(await resize(image, inW, inH)), session.normalization, inW, inH, out);
 }
 
-async function workingGuide(image: PixelImage, resize: PixelResizer): Promise<PixelImage> {
-  const scale = Math.min(1, WORKING_SIZE / Math.max(image.width, image.height));
-  if (scale === 1) return image;
-  const w = Math.max(1, Math.round(image.width * scale));
-  const h = Math.max(1, Math.round(image.height * scale));
-  return resize(image, w, h);
+/** The photo at working size (the photo itself when it is no larger), resized from `source`, which has `size`'s aspect. */
+function workingGuide(source: PixelImage, size: { width: number; height: number }, resize: PixelResizer): Promise<PixelImage> {
+  const scale = Math.min(1, WORKING_SIZE / Math.max(size.width, size.height));
+  if (scale === 1 && source.width === size.width && source.height === size.height) return Promise.resolve(source);
+  const w = Math.max(1, Math.round(size.width * scale));
+  const h = Math.max(1, Math.round(size.height * scale));
+  return resize(source, w, h);
 }
 
 /**
@@ -70,23 +117,44 @@ async function workingGuide(image: PixelImage, resize: PixelResizer): Promise<Pi
  * fitted at working size snaps its edges to the photo's edges, then
  * foreground colours are estimated so the old background does not tint hair.
  */
-export function refineMatte(image: PixelImage, guide: PixelImage, matte: Plane): Omit<CutoutPixels, "timings"> {
+export function refineMatte(
+  image: PixelImage,
+  guide: PixelImage,
+  matte: Plane,
+  { scratch, rgbaBuffer }: PipelineOptions = {},
+): Omit<CutoutPixels, "timings"> {
   const { width, height } = image;
-  const working = resizePlane(matte, guide.width, guide.height);
+  const gn = guide.width * guide.height;
+  const working = resizePlane(matte, guide.width, guide.height, scratchDirty(scratch, "refine.matte", Float32Array, gn));
   snapMatte(working.data);
   const long = Math.max(guide.width, guide.height);
-  const coefficients = fitGuidedFilter(guide, working, guidedRadius(guide, matte), 1e-4);
-  const alpha = applyGuidedFilter(coefficients, image);
-  if (image.channels === 4) multiplyAlpha(alpha, image.data);
-  const guideAlpha = guide === image ? alpha : applyGuidedFilter(coefficients, guide);
+  const coefficients = fitGuidedFilter(guide, working, guidedRadius(guide, matte), 1e-4, scratch);
+  const rgba = rgbaBuffer?.(width * height * 4);
+  // A photo larger than its guide, without alpha of its own, is cut out in one full-size pass (applyCutout).
+  const onePass = guide !== image && image.channels === 3;
+  const alpha = onePass ? undefined : applyGuidedFilter(coefficients, image, undefined, scratch);
+  if (alpha && image.channels === 4) multiplyAlpha(alpha, image.data);
+  const guideAlpha =
+    guide === image && alpha
+      ? alpha
+      : applyGuidedFilter(coefficients, guide, scratchDirty(scratch, "refine.guideAlpha", Uint8Array, gn), scratch);
   if (guide !== image && guide.channels === 4) multiplyAlpha(guideAlpha, guide.data);
-  const alphaFloat = new Float32Array(guideAlpha.length);
-  for (let i = 0; i < alphaFloat.length; i++) alphaFloat[i] = guideAlpha[i] / 255;
+  const alphaFloat = scratchDirty(scratch, "refine.alphaFloat", Float32Array, gn);
+  for (let i = 0; i < gn; i++) alphaFloat[i] = guideAlpha[i] / 255;
   // Only soft pixels read the colour estimate, so it is computed only on the cells under them.
-  const wanted = softCells(alpha, width, height, guide.width, guide.height);
-  const estimate = estimateForeground(guide, alphaFloat, Math.max(2, Math.round(long / 22)), Math.max(1, Math.round(long / 340)), wanted);
-  const rgba = applyForeground(image, alpha, estimate);
-  return { rgba, alpha, width, height, foreground: foregroundBox(alpha, width, height) };
+  const wanted = alpha
+    ? softCells(alpha, width, height, guide.width, guide.height)
+    : blockCells(settledBlocks(coefficients, scratch), guide.width, guide.height, UNSETTLED);
+  const estimate = estimateForeground(
+    guide,
+    alphaFloat,
+    Math.max(2, Math.round(long / 22)),
+    Math.max(1, Math.round(long / 340)),
+    wanted,
+    scratch,
+  );
+  if (!alpha) return { ...applyCutout(coefficients, image, estimate, rgba, scratch), width, height };
+  return { rgba: applyForeground(image, alpha, estimate, rgba), alpha, width, height, foreground: foregroundBox(alpha, width, height) };
 }
 
 /**

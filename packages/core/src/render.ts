@@ -50,7 +50,7 @@ const WHITE: Rgba = [255, 255, 255, 255];
  */
 export async function renderCutout(
   photo: PixelImage,
-  cut: { rgba: Uint8Array; alpha: Uint8Array; width: number; height: number },
+  cut: { rgba: Uint8Array; alpha: Uint8Array; width: number; height: number; foreground?: Box | null },
   options: CanonicalOptions,
   deps: RenderDeps,
   maxPngPixels = DEFAULT_MAX_PNG_PIXELS,
@@ -73,7 +73,8 @@ export async function renderCutout(
     alpha = snapInterior(alpha, width, height);
     rgba = withAlpha(rgba, alpha);
   }
-  const foreground = foregroundBox(alpha, width, height);
+  // The cut's own box, unless roi or semitransparency changed its alpha.
+  const foreground = alpha === cut.alpha && cut.foreground !== undefined ? cut.foreground : foregroundBox(alpha, width, height);
 
   // Framing: crop to the subject, then place it on the canvas at the requested scale.
   let layer: RgbaImage = { data: rgba, width, height };
@@ -136,13 +137,14 @@ export async function renderCutout(
     layer = { data: resized.data, width: resized.width, height: resized.height };
   }
 
-  return finish(layer, options, foreground, maxPngPixels);
+  // An untouched layer's alpha is the cut's own: no need to extract it again.
+  return finish(layer, options, foreground, maxPngPixels, layer.data === cut.rgba ? cut.alpha : undefined);
 }
 
-function finish(layer: RgbaImage, options: CanonicalOptions, foreground: Box | null, maxPngPixels: number): Rendered {
+function finish(layer: RgbaImage, options: CanonicalOptions, foreground: Box | null, maxPngPixels: number, alpha?: Uint8Array): Rendered {
   const { width, height } = layer;
   const data = layer.data instanceof Uint8Array ? layer.data : new Uint8Array(layer.data);
-  const matte = extractAlpha(data);
+  const matte = alpha ?? extractAlpha(data);
   const format = options.format === "auto" ? (matte.some((a) => a !== 255) ? "png" : "jpg") : options.format;
   if (format === "png" && width * height > maxPngPixels) {
     throw new CutoutError(

@@ -2,7 +2,7 @@ import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { jpegClaiming, pngClaiming } from "../../../test/robustness/corpus.js";
 import { CutoutError } from "../src/errors.js";
-import { decodeImage } from "../src/node/decode.js";
+import { decodeImage, decodePhoto } from "../src/node/decode.js";
 
 const LIMIT = 50_000_000;
 
@@ -99,5 +99,55 @@ describe("decodeImage", () => {
     expect(await codeOf(decodeImage(new Uint8Array(0), LIMIT))).toBe("invalid_image");
     expect(await codeOf(decodeImage(Buffer.from("this is not a png"), LIMIT))).toBe("invalid_image");
     expect(await codeOf(decodeImage(jpeg.subarray(0, 40), LIMIT))).toBe("invalid_image");
+  });
+});
+
+describe("decodePhoto", () => {
+  const COVER = 64;
+
+  it("decodes a large JPEG's preview first; its full pixels, the same as decodeImage's, follow", async () => {
+    const jpeg = await (await halves(200, 150)).jpeg().toBuffer();
+    const { photo, source } = await decodePhoto(jpeg, LIMIT, COVER);
+    expect(source).toMatchObject({ format: "jpeg", width: 200, height: 150 });
+    if (!("preview" in photo)) throw new Error("expected a preview");
+    expect([photo.width, photo.height]).toEqual([200, 150]);
+    // The preview covers cover x cover at the photo's aspect, and is shrunk, not the photo itself.
+    expect(Math.min(photo.preview.width, photo.preview.height)).toBe(COVER);
+    expect(photo.preview.width).toBe(85);
+    expect(photo.preview.data[(10 * 85 + 10) * 3]).toBeGreaterThan(200);
+    const full = await photo.pixels;
+    const expected = (await decodeImage(jpeg, LIMIT)).image;
+    expect([full.width, full.height, full.channels]).toEqual([200, 150, 3]);
+    expect(Buffer.compare(Buffer.from(full.data), Buffer.from(expected.data))).toBe(0);
+  });
+
+  it("decodes in one go what cannot shrink while decoding, or is under twice the cover", async () => {
+    const png = await (await halves(200, 150)).png().toBuffer();
+    const small = await (await halves(120, 150)).jpeg().toBuffer();
+    for (const bytes of [png, small]) {
+      const { photo } = await decodePhoto(bytes, LIMIT, COVER);
+      expect("preview" in photo).toBe(false);
+      expect((photo as { width: number }).width).toBe(bytes === png ? 200 : 120);
+    }
+  });
+
+  it("sizes the preview and the photo upright under EXIF orientation", async () => {
+    const jpeg = await (await halves(200, 150)).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+    const { photo } = await decodePhoto(jpeg, LIMIT, COVER);
+    if (!("preview" in photo)) throw new Error("expected a preview");
+    expect([photo.width, photo.height]).toEqual([150, 200]);
+    expect([photo.preview.width, photo.preview.height]).toEqual([64, 85]);
+    const full = await photo.pixels;
+    expect([full.width, full.height]).toEqual([150, 200]);
+    // The stored left half (red) is now on top.
+    expect(full.data[(5 * 150 + 75) * 3]).toBeGreaterThan(200);
+  });
+
+  it("still refuses from the header, and a broken body is invalid_image", async () => {
+    expect(await codeOf(decodePhoto(await jpegClaiming(60_000, 60_000), LIMIT, COVER))).toBe("image_too_large");
+    const jpeg = await (await halves(400, 300)).jpeg().toBuffer();
+    const broken = Buffer.concat([jpeg.subarray(0, jpeg.length >> 1), Buffer.alloc(64, 0xff)]);
+    const pixels = decodePhoto(broken, LIMIT, COVER).then(({ photo }) => ("preview" in photo ? photo.pixels : photo));
+    expect(await codeOf(pixels)).toBe("invalid_image");
   });
 });

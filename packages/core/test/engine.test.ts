@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { iouAtHalf } from "../../../test/support/mattes.js";
 import { recordingRuntime } from "../../../test/support/recording-runtime.js";
 import type { CutoutError } from "../src/errors.js";
-import { decodeImage } from "../src/node/decode.js";
+import { decodeImage, decodePhoto } from "../src/node/decode.js";
 import { encodeRendered } from "../src/node/encode.js";
 import { readInput } from "../src/node/read-input.js";
 import { type CutoutResult, Remover } from "../src/node/remover.js";
@@ -104,6 +104,42 @@ describe("Remover on real photos", () => {
     expect(bmp.subarray(0, 2).toString()).toBe("BM");
     expect(bmp.readInt32LE(18)).toBe(480);
     expect(bmp.readUInt16LE(28)).toBe(32);
+  });
+
+  it("cuts a large JPEG out from its shrink-on-load preview as the full decode would", async () => {
+    // 2800x2100: at least twice the model's 1024 px input on both sides, so the full pixels decode beside inference.
+    const big = await sharp(fixture("car-1.jpg")).resize(2800, 2100, { kernel: "lanczos3" }).jpeg({ quality: 92 }).toBuffer();
+    const viaPreview = await remover.remove(big);
+    expect([viaPreview.width, viaPreview.height]).toEqual([2800, 2100]);
+    const photo = (await decodeImage(big, 50_000_000)).image;
+    const whole = await cutoutPixels(photo, await remover.load(), sharpResize);
+    expect(iouAtHalf(viaPreview.alpha, whole.alpha)).toBeGreaterThanOrEqual(0.995);
+    const png = await sharp(viaPreview.data).raw().toBuffer({ resolveWithObject: true });
+    expect([png.info.width, png.info.height, png.info.channels]).toEqual([2800, 2100, 4]);
+  });
+
+  it("runs the model on a PendingPhoto's preview before its full pixels exist", async () => {
+    const big = await sharp(fixture("car-1.jpg")).resize(2800, 2100, { kernel: "lanczos3" }).jpeg({ quality: 92 }).toBuffer();
+    const { photo } = await decodePhoto(big, 50_000_000, 1024);
+    if (!("preview" in photo)) throw new Error("expected a preview");
+    const session = await remover.load();
+    // The full pixels are released only once the model has been asked for a matte: waiting for them first would hang.
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const pending = { ...photo, pixels: gate.then(() => photo.pixels) };
+    const watching = {
+      ...session,
+      predict: (tensor: Float32Array) => {
+        release();
+        return session.predict(tensor);
+      },
+    };
+    const cut = await cutoutPixels(pending, watching as typeof session, sharpResize);
+    expect([cut.width, cut.height]).toEqual([2800, 2100]);
+    expect(cut.timings.decodeWait).toBeGreaterThanOrEqual(0);
+    expect(cut.foreground).not.toBeNull();
   });
 
   it("refuses bad options before doing any work", async () => {

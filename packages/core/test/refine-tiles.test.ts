@@ -7,9 +7,11 @@ import { join } from "node:path";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import type { PixelImage, Plane } from "../src/image.js";
-import { estimateForeground } from "../src/matte/foreground.js";
-import { applyGuidedFilter, fitGuidedFilter } from "../src/matte/guided-filter.js";
-import { refineMatte } from "../src/pipeline.js";
+import { blockCells, estimateForeground, softCells } from "../src/matte/foreground.js";
+import { applyGuidedFilter, fitGuidedFilter, settledBlocks, snapMatte, UNSETTLED } from "../src/matte/guided-filter.js";
+import { resizePixels, resizePlane } from "../src/matte/resize.js";
+import { guidedRadius, refineMatte } from "../src/pipeline.js";
+import { Scratch } from "../src/scratch.js";
 import { referenceEstimate, referenceFit, referenceRefine } from "./refine-reference.js";
 
 const FIXTURES = join(import.meta.dirname, "../../../test/fixtures");
@@ -167,3 +169,106 @@ function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) most = Math.max(most, Math.abs(a[i] - b[i]));
   return most;
 }
+
+/** The same photo with an opaque alpha channel: refineMatte then takes its separate full-size passes. */
+function withOpaqueAlpha(image: PixelImage): PixelImage {
+  const n = image.width * image.height;
+  const data = new Uint8Array(n * 4);
+  for (let i = 0; i < n; i++) {
+    data.set(image.data.subarray(i * 3, i * 3 + 3), i * 4);
+    data[i * 4 + 3] = 255;
+  }
+  return { data, width: image.width, height: image.height, channels: 4 };
+}
+
+function expectSameCutout(actual: ReturnType<typeof refineMatte>, expected: ReturnType<typeof refineMatte>): void {
+  expect(maxDiff(actual.alpha, expected.alpha)).toBe(0);
+  expect(maxDiff(actual.rgba, expected.rgba)).toBe(0);
+  expect(actual.foreground).toEqual(expected.foreground);
+}
+
+describe("one full-size pass (RGB photos larger than their guide)", () => {
+  it.each([
+    ["car-1", 1155, 866],
+    ["anime-girl-1", 1189, 841],
+    ["car-1", 4000, 3000],
+  ])("%s at %ix%i: the same alpha, colours and box as the separate passes", async (name, width, height) => {
+    const { image, guide, matte } = await fixture(name, width, height);
+    expectSameCutout(refineMatte(image, guide, matte), refineMatte(withOpaqueAlpha(image), guide, matte));
+  });
+
+  it.each([
+    ["an all-zero matte", plane(64, 64, () => 0)],
+    ["an all-one matte", plane(64, 64, () => 1)],
+    ["a subject touching every border", plane(50, 40, (x, y) => (x < 3 || y < 2 || x > 46 || y > 37 || (x + y) % 9 < 2 ? 1 : 0))],
+    ["a matte that never settles", plane(120, 90, (x, y) => ((x * 7 + y * 13) % 17) / 16)],
+  ])("the same as the separate passes on %s", async (_, matte) => {
+    const image = photo(301, 203, 3, 11);
+    const guide = await resizePixels(image, 150, 101);
+    expectSameCutout(refineMatte(image, guide, matte), refineMatte(withOpaqueAlpha(image), guide, matte));
+  });
+
+  it("estimates colours on every cell the full-size alpha's soft pixels read (blockCells covers softCells)", async () => {
+    for (const [name, width, height] of [
+      ["car-1", 4000, 3000],
+      ["anime-girl-1", 1189, 841],
+    ] as const) {
+      const { image, guide, matte } = await fixture(name, width, height);
+      const working = resizePlane(matte, guide.width, guide.height);
+      snapMatte(working.data);
+      const coefficients = fitGuidedFilter(guide, working, guidedRadius(guide, matte), 1e-4);
+      const soft = softCells(applyGuidedFilter(coefficients, image), width, height, guide.width, guide.height);
+      const blocks = blockCells(settledBlocks(coefficients), guide.width, guide.height, UNSETTLED);
+      const missed = soft.flags.filter((flag, i) => flag === 1 && blocks.flags[i] === 0).length;
+      expect(soft.flags.filter((flag) => flag === 1).length, name).toBeGreaterThan(100);
+      expect(missed, name).toBe(0);
+    }
+  });
+});
+
+describe("blockCells", () => {
+  it("flags the cells of an unsettled block's bilinear corners, across cell borders", () => {
+    // 32x40 blocks, cells of 8x16: block (7, 15) reads samples 7..8 across and 15..16 down.
+    const settled = new Uint16Array(32 * 40);
+    settled[15 * 32 + 7] = UNSETTLED;
+    const mask = blockCells(settled, 32, 40, UNSETTLED);
+    const flagged = [...mask.flags.keys()].filter((i) => mask.flags[i] === 1).map((i) => [i % mask.columns, Math.floor(i / mask.columns)]);
+    expect(flagged).toEqual([
+      [0, 0],
+      [1, 0],
+      [0, 1],
+      [1, 1],
+    ]);
+    // At the last column and row, the corner is the block itself.
+    const edge = new Uint16Array(32 * 40);
+    edge[39 * 32 + 31] = UNSETTLED;
+    expect([...blockCells(edge, 32, 40, UNSETTLED).flags].filter((f) => f === 1)).toHaveLength(1);
+  });
+});
+
+describe("refinement with reused buffers (Scratch)", () => {
+  it("gives what fresh buffers give, image after image of different sizes", async () => {
+    const scratch = new Scratch();
+    let pooled: Uint8Array | undefined;
+    const rgbaBuffer = (length: number) => {
+      // Dirty on purpose: the refinement must write every byte it hands back.
+      if (!pooled || pooled.length < length) pooled = new Uint8Array(length).fill(77);
+      return pooled.subarray(0, length);
+    };
+    const cases = [
+      await fixture("car-1", 1155, 866),
+      await fixture("anime-girl-1", 4120, 2913),
+      await fixture("car-1", 480, 360),
+      {
+        image: photo(301, 203, 3, 11),
+        guide: await resizePixels(photo(301, 203, 3, 11), 150, 101),
+        matte: plane(50, 40, (x) => (x > 20 ? 1 : 0)),
+      },
+      await fixture("car-1", 1155, 866),
+    ];
+    for (const { image, guide, matte } of cases) {
+      const reused = refineMatte(image, guide, { ...matte, data: matte.data.slice() }, { scratch, rgbaBuffer });
+      expectSameCutout({ ...reused, rgba: reused.rgba.slice() }, refineMatte(image, guide, matte));
+    }
+  });
+});

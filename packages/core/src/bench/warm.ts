@@ -8,7 +8,11 @@ import { elapsedSince } from "./stats.js";
  * another's peak. Two untimed `remove` calls (the first loads the model) and
  * the peak RSS; then a bare session beside the Remover, and N timed
  * `remove` calls alternating with N bare `session.run` calls, so load on a
- * shared machine drifts into both sides of the ratio alike.
+ * shared machine drifts into both sides of the ratio alike. Each timed call
+ * starts after a short pause: onnxruntime's pool threads spin for a while
+ * after a run, and the other session's spinning threads would otherwise
+ * steal cores from whichever call came right after them (a bench artefact:
+ * a real process has one session).
  */
 export async function runWarm(image: string, engine: EngineChoice, runs: number, batchSize = 0): Promise<WarmReport> {
   const remover = new Remover(engine);
@@ -23,10 +27,12 @@ export async function runWarm(image: string, engine: EngineChoice, runs: number,
   const bareMs: number[] = [];
   const stageMs = Object.fromEntries(STAGES.map((s) => [s, [] as number[]])) as Record<Stage, number[]>;
   for (let i = 0; i < runs; i++) {
+    await settle();
     const start = performance.now();
     const result = await remover.remove(image, PNG_AT_ANY_SIZE);
     e2eMs.push(elapsedSince(start));
     for (const stage of STAGES) stageMs[stage].push(result.timings[stage]);
+    await settle();
     bareMs.push(await bare.run());
   }
   const peakRssWithBareKiB = process.resourceUsage().maxRSS;
@@ -46,6 +52,13 @@ export async function runWarm(image: string, engine: EngineChoice, runs: number,
     bareMs,
     ...(batch === undefined ? {} : { batch }),
   };
+}
+
+/** Long enough for the other session's onnxruntime threads to stop spinning and sleep. */
+const SETTLE_MS = 50;
+
+function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
 }
 
 /**

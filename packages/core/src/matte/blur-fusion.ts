@@ -1,3 +1,4 @@
+import { type Scratch, scratchDirty } from "../scratch.js";
 import { grow, type Rect } from "./cells.js";
 import type { ColourEstimate } from "./foreground.js";
 
@@ -20,7 +21,9 @@ export interface Colours {
  * estimates (whose terms `row` gives), then the foreground corrected towards
  * the photo's colour. Each rectangle is computed with `radius` pixels of
  * context, which makes it equal the whole-image pass inside; pixels outside
- * them are left at 0, for callers that never read them.
+ * them are left at 0, for callers that never read them. With `scratch`, the
+ * estimate is borrowed from it under the name `pass`, and pixels outside the
+ * rectangles hold whatever was there.
  */
 export function blurFusion(
   width: number,
@@ -30,11 +33,14 @@ export function blurFusion(
   colours: Colours,
   rects: Rect[],
   row: FusionRow,
+  scratch?: Scratch,
+  pass = "fusion",
 ): ColourEstimate {
   const n = width * height;
+  const plane = (name: string) => scratchDirty(scratch, `${pass}.${name}`, Float32Array, n);
   const est: ColourEstimate = {
-    F: [new Float32Array(n), new Float32Array(n), new Float32Array(n)],
-    B: [new Float32Array(n), new Float32Array(n), new Float32Array(n)],
+    F: [plane("F0"), plane("F1"), plane("F2")],
+    B: [plane("B0"), plane("B1"), plane("B2")],
     width,
     height,
   };
@@ -43,12 +49,14 @@ export function blurFusion(
   const rw = most((rect) => rect.x1 - rect.x0);
   const zeros = rw * Math.min(height, most((rect) => rect.y1 - rect.y0) + 2 * r) * TERMS;
   const buffers: Buffers = {
-    line: new Float32Array(Math.min(width, rw + 2 * r) * TERMS),
-    rows: new Float32Array(zeros + rw * TERMS),
+    line: scratchDirty(scratch, "fusion.line", Float32Array, Math.min(width, rw + 2 * r) * TERMS),
+    rows: scratchDirty(scratch, "fusion.rows", Float32Array, zeros + rw * TERMS),
     zeros,
-    sums: new Float64Array(rw * TERMS),
-    across: new Float64Array(rw),
+    sums: scratchDirty(scratch, "fusion.sums", Float64Array, rw * TERMS),
+    across: scratchDirty(scratch, "fusion.across", Float64Array, rw),
   };
+  // The row of zeros past the end is read as rows that enter or leave from outside the image.
+  buffers.rows.fill(0, zeros);
   for (const rect of rects) {
     const win = grow(rect, r, width, height);
     sumRows(rect, win, r, row, buffers);

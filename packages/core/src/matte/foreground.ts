@@ -1,4 +1,5 @@
 import type { PixelImage } from "../image.js";
+import type { Scratch } from "../scratch.js";
 import { blurFusion, type Colours, type FusionRow, TERMS } from "./blur-fusion.js";
 import { type CellMask, cellMask, flaggedRuns, type Rect } from "./cells.js";
 import { axisWeights, resizePlane } from "./resize.js";
@@ -27,7 +28,9 @@ export interface ColourEstimate {
  * then a small one. Box blurs keep it O(1) per pixel. The large pass only
  * yields smooth colour fields, so it runs at a quarter of the size, 16 times
  * cheaper, and is upsampled for the small pass. `wanted` (from `softCells`)
- * limits the small pass to the cells that will be read; the others stay 0.
+ * limits the small pass to the cells that will be read; the others stay 0
+ * (with `scratch`, from which the estimate is then borrowed, they hold
+ * whatever was there).
  */
 export function estimateForeground(
   image: PixelImage,
@@ -35,6 +38,7 @@ export function estimateForeground(
   largeRadius: number,
   smallRadius: number,
   wanted: CellMask = cellMask(image.width, image.height, CELL_WIDTH, CELL_HEIGHT, 1),
+  scratch?: Scratch,
 ): ColourEstimate {
   const { width, height } = image;
   if (wanted.width !== width || wanted.height !== height) {
@@ -54,6 +58,8 @@ export function estimateForeground(
     small,
     squares(w, h, largeRadius / factor),
     photoTerms(smallI, smallAlpha, w),
+    scratch,
+    "large",
   );
   const photo: Colours = { data: image.data, channels: image.channels, scale: 1 / 255 };
   return blurFusion(
@@ -64,6 +70,8 @@ export function estimateForeground(
     photo,
     flaggedRuns(wanted, 2 * smallRadius, MAX_RUN),
     upsampledTerms(first, alpha, width, height),
+    scratch,
+    "small",
   );
 }
 
@@ -208,53 +216,142 @@ export function softCells(alpha: Uint8Array, width: number, height: number, cell
 }
 
 /**
+ * As softCells, from a guided fit's settled blocks (guided-filter.ts)
+ * instead of the full-size alpha: the cells under every block whose pixels
+ * may be soft, with its right and lower neighbours (the bilinear corners
+ * those pixels read). A superset of softCells' cells, found without the
+ * full-size alpha, so the colours can be estimated before it is written.
+ */
+export function blockCells(settled: Uint16Array, width: number, height: number, unsettled: number): CellMask {
+  const mask = cellMask(width, height, CELL_WIDTH, CELL_HEIGHT);
+  const { columns, flags } = mask;
+  const hits = new Uint8Array(columns);
+  for (let y = 0; y < height; y++) {
+    let hit = false;
+    for (let x = 0, i = y * width; x < width; x++, i++) {
+      if (settled[i] !== unsettled) continue;
+      hits[Math.floor(x / CELL_WIDTH)] = 1;
+      hits[Math.floor(Math.min(x + 1, width - 1) / CELL_WIDTH)] = 1;
+      hit = true;
+    }
+    if (!hit) continue;
+    const rows = [Math.floor(y / CELL_HEIGHT), Math.floor(Math.min(y + 1, height - 1) / CELL_HEIGHT)];
+    for (let c = 0; c < columns; c++) {
+      if (hits[c] === 0) continue;
+      for (const row of rows) flags[row * columns + c] = 1;
+      hits[c] = 0;
+    }
+  }
+  return mask;
+}
+
+/**
  * Writes un-premultiplied RGBA at full size: transparent pixels are black,
  * opaque pixels keep the photo's
  * colour; soft pixels get the colour that, composited over the estimated
  * background, reproduces the photo: F = (I - (1 - a) * B) / a. Where alpha is
  * small that division amplifies noise, so it fades into the smooth estimate.
+ * Every byte of `out` is written.
  */
-export function applyForeground(image: PixelImage, alpha: Uint8Array, estimate: ColourEstimate): Uint8Array {
-  const { width, height, channels } = image;
-  const out = new Uint8Array(width * height * 4);
-  // Opaque pixels, most of a subject, are written as one little-endian word.
-  const words = new Uint32Array(out.buffer);
-  const px = image.data;
-  const ew = estimate.width;
-  const { xs0, xs1, xw } = axisWeights(ew, width);
-  const { xs0: ys0, xs1: ys1, xw: yw } = axisWeights(estimate.height, height);
-  const sample = (plane: Float32Array, r0: number, r1: number, x: number, wy: number) => {
-    const wx = xw[x];
-    const top = plane[r0 + xs0[x]] * (1 - wx) + plane[r0 + xs1[x]] * wx;
-    const bottom = plane[r1 + xs0[x]] * (1 - wx) + plane[r1 + xs1[x]] * wx;
-    return (top + (bottom - top) * wy) * 255;
-  };
-  for (let y = 0; y < height; y++) {
-    const r0 = ys0[y] * ew;
-    const r1 = ys1[y] * ew;
-    const wy = yw[y];
-    for (let x = 0; x < width; x++) {
+export function applyForeground(
+  image: PixelImage,
+  alpha: Uint8Array,
+  estimate: ColourEstimate,
+  out: Uint8Array = new Uint8Array(image.width * image.height * 4),
+): Uint8Array {
+  const writer = new ForegroundWriter(image, estimate, out);
+  for (let y = 0; y < image.height; y++) writer.write(y, 0, image.width, alpha);
+  return out;
+}
+
+/**
+ * applyForeground a run of pixels at a time, for a caller that knows its
+ * alpha row by row (the pipeline's single full-size pass).
+ */
+export class ForegroundWriter {
+  private readonly words: Uint32Array;
+  private readonly columns: ReturnType<typeof axisWeights>;
+  private readonly rows: ReturnType<typeof axisWeights>;
+  /** The estimate's F and B planes blended down to the current row, interleaved per column. */
+  private readonly blended: Float64Array;
+
+  constructor(
+    private readonly image: PixelImage,
+    private readonly estimate: ColourEstimate,
+    readonly out: Uint8Array,
+  ) {
+    const { width, height } = image;
+    if (out.length !== width * height * 4) throw new RangeError(`out has ${out.length} bytes, an RGBA image ${width * height * 4}`);
+    // Opaque and transparent pixels, most of a photo, are written as one little-endian word.
+    this.words = new Uint32Array(out.buffer, out.byteOffset, out.length >> 2);
+    this.columns = axisWeights(estimate.width, width);
+    this.rows = axisWeights(estimate.height, height);
+    this.blended = new Float64Array(estimate.width * 6);
+  }
+
+  /** Pixels [x0, x1) of row y, all of alpha `known`: 0 (cleared to black) or 255 (the photo's colour). */
+  fill(y: number, x0: number, x1: number, known: 0 | 255): void {
+    const row = y * this.image.width;
+    if (known === 0) {
+      this.words.fill(0, row + x0, row + x1);
+      return;
+    }
+    const { words } = this;
+    const { data: px, channels } = this.image;
+    for (let i = row + x0, j = i * channels; i < row + x1; i++, j += channels) {
+      words[i] = (px[j] | (px[j + 1] << 8) | (px[j + 2] << 16) | 0xff000000) >>> 0;
+    }
+  }
+
+  /** Pixels [x0, x1) of row y, from `alpha` (the whole image's). */
+  write(y: number, x0: number, x1: number, alpha: Uint8Array): void {
+    const { words, out, blended } = this;
+    const { data: px, channels, width } = this.image;
+    const { xs0, xs1, xw } = this.columns;
+    let blendedUpTo = -1;
+    for (let x = x0; x < x1; x++) {
       const i = y * width + x;
       const j = i * channels;
       const o = i * 4;
       const a8 = alpha[i];
-      // Fully transparent pixels stay (0, 0, 0, 0): the removed background is not kept hidden in the file.
-      if (a8 === 0) continue;
+      // Fully transparent pixels are (0, 0, 0, 0): the removed background is not kept hidden in the file.
+      if (a8 === 0) {
+        words[i] = 0;
+        continue;
+      }
       if (a8 === 255) {
         words[i] = (px[j] | (px[j + 1] << 8) | (px[j + 2] << 16) | 0xff000000) >>> 0;
         continue;
       }
+      // The estimate blended down to this row, from the first soft pixel on, once per run.
+      if (blendedUpTo < 0) blendedUpTo = this.blendRow(y, xs0[x], xs1[x1 - 1]);
+      const v0 = xs0[x] * 6;
+      const v1 = xs1[x] * 6;
+      const wx = xw[x];
       out[o + 3] = a8;
       const a = a8 / 255;
       const trust = a >= 0.5 ? 1 : a * 2;
       for (let c = 0; c < 3; c++) {
-        const bg = sample(estimate.B[c], r0, r1, x, wy);
+        const bg = (blended[v0 + 3 + c] + (blended[v1 + 3 + c] - blended[v0 + 3 + c]) * wx) * 255;
         let f = (px[j + c] - (1 - a) * bg) / a;
         f = f < 0 ? 0 : f > 255 ? 255 : f;
-        if (trust < 1) f = f * trust + sample(estimate.F[c], r0, r1, x, wy) * (1 - trust);
+        if (trust < 1) f = f * trust + (blended[v0 + c] + (blended[v1 + c] - blended[v0 + c]) * wx) * 255 * (1 - trust);
         out[o + c] = (f + 0.5) | 0;
       }
     }
   }
-  return out;
+
+  /** The six estimate planes (F then B) blended down to row y, for estimate columns [c0, c1], into `blended`. */
+  private blendRow(y: number, c0: number, c1: number): number {
+    const { F, B, width: ew } = this.estimate;
+    const r0 = this.rows.xs0[y] * ew;
+    const r1 = this.rows.xs1[y] * ew;
+    const wy = this.rows.xw[y];
+    const planes = [F[0], F[1], F[2], B[0], B[1], B[2]];
+    for (let k = 0; k < 6; k++) {
+      const p = planes[k] as Float32Array;
+      for (let c = c0, v = c0 * 6 + k; c <= c1; c++, v += 6) this.blended[v] = p[r0 + c] + (p[r1 + c] - p[r0 + c]) * wy;
+    }
+    return c1;
+  }
 }

@@ -1,5 +1,6 @@
 import type { PixelImage, Plane } from "../image.js";
-import { type CellMask, cellMask, cellRect, flaggedRuns, grow } from "./cells.js";
+import { type Scratch, scratchDirty, scratchZeros } from "../scratch.js";
+import { type CellMask, cellMask, cellRect, flaggedRuns, grow, type Rect } from "./cells.js";
 import { GuidedWindow } from "./guided-window.js";
 import { axisWeights } from "./resize.js";
 
@@ -11,6 +12,13 @@ export interface GuidedCoefficients {
   b: Float32Array;
   width: number;
   height: number;
+  /**
+   * From fitGuidedFilter: the cells written without fitting (level 0 or 1, a
+   * = 0 and b = level; -1 where fitted) and the rectangles that were fitted,
+   * which may cover settled cells too. Lets applyGuidedFilter skip reading
+   * the settled coefficients.
+   */
+  layout?: { cells: CellMask; levels: Int8Array; fitted: Rect[] };
 }
 
 /**
@@ -21,19 +29,20 @@ export interface GuidedCoefficients {
  * Filter (He and Sun, 2015): full resolution costs one multiply-add per pixel.
  * Most of a matte is settled, plainly 0 or 1 all around: there the
  * coefficients are written without fitting, and only the rest is fitted, in
- * rectangles (guided-window.ts).
+ * rectangles (guided-window.ts). With `scratch`, the coefficients are
+ * borrowed from it (valid until its next fit).
  */
-export function fitGuidedFilter(guide: PixelImage, p: Plane, radius: number, eps: number): GuidedCoefficients {
+export function fitGuidedFilter(guide: PixelImage, p: Plane, radius: number, eps: number, scratch?: Scratch): GuidedCoefficients {
   const { width, height } = p;
   if (guide.width !== width || guide.height !== height) {
     throw new RangeError(`guide is ${guide.width}x${guide.height} but matte is ${width}x${height}`);
   }
   const n = width * height;
   const out: GuidedCoefficients = {
-    aR: new Float32Array(n),
-    aG: new Float32Array(n),
-    aB: new Float32Array(n),
-    b: new Float32Array(n),
+    aR: scratchZeros(scratch, "guided.aR", Float32Array, n),
+    aG: scratchZeros(scratch, "guided.aG", Float32Array, n),
+    aB: scratchZeros(scratch, "guided.aB", Float32Array, n),
+    b: scratchZeros(scratch, "guided.b", Float32Array, n),
     width,
     height,
   };
@@ -44,8 +53,10 @@ export function fitGuidedFilter(guide: PixelImage, p: Plane, radius: number, eps
     const { x0, y0, x1, y1 } = cellRect(cells, t % cells.columns, Math.floor(t / cells.columns));
     for (let y = y0; y < y1; y++) out.b.fill(1, y * width + x0, y * width + x1);
   });
-  const window = new GuidedWindow(r, eps, width, height, MAX_RUN, FIT_CELL_HEIGHT);
-  for (const rect of flaggedRuns(cells, 4 * r, MAX_RUN)) window.fit(guide, p.data, rect, out);
+  const window = new GuidedWindow(r, eps, width, height, MAX_RUN, FIT_CELL_HEIGHT, scratch);
+  const fitted = flaggedRuns(cells, 4 * r, MAX_RUN);
+  for (const rect of fitted) window.fit(guide, p.data, rect, out);
+  out.layout = { cells, levels: cells.levels, fitted };
   return out;
 }
 
@@ -154,13 +165,22 @@ function toAlpha(q: number): number {
  * upsampling them), giving an 8-bit alpha plane at that size. Most of a photo
  * is plainly subject or plainly background: where all four coefficient
  * samples say so, the pixel is written without evaluating the model, a whole
- * run of such pixels at once.
+ * run of such pixels at once. Every pixel of `out` is written. `onRun`, if
+ * given, sees each run of a row as it is written: its alpha is `known` (0 or
+ * 255) throughout, or UNSETTLED (evaluated pixel by pixel).
  */
-export function applyGuidedFilter(coefficients: GuidedCoefficients, image: PixelImage): Uint8Array {
+export function applyGuidedFilter(
+  coefficients: GuidedCoefficients,
+  image: PixelImage,
+  out: Uint8Array = new Uint8Array(image.width * image.height),
+  scratch?: Scratch,
+  onRun?: (y: number, x0: number, x1: number, known: number) => void,
+): Uint8Array {
   const { width, height, channels } = image;
+  if (out.length !== width * height) throw new RangeError(`out has ${out.length} pixels, the image ${width * height}`);
   const cw = coefficients.width;
   const { aR, aG, aB, b } = coefficients;
-  const settled = settledBlocksOf(coefficients);
+  const settled = settledBlocks(coefficients, scratch);
   const { xs0, xs1, xw } = axisWeights(cw, width);
   const { xs0: ys0, xs1: ys1, xw: yw } = axisWeights(coefficients.height, height);
   // The pixels interpolated from coefficient column c start at columnStart[c] (xs0 never decreases).
@@ -168,40 +188,41 @@ export function applyGuidedFilter(coefficients: GuidedCoefficients, image: Pixel
   for (let x = width - 1; x >= 0; x--) columnStart[xs0[x]] = x;
   for (let c = cw - 1; c >= 0; c--) columnStart[c] = Math.min(columnStart[c], columnStart[c + 1]);
   const px = image.data;
-  const out = new Uint8Array(width * height);
   const k = 1 / 255;
+  // Coefficients blended down to the current row, interleaved per column (aR, aG, aB, b): each is then
+  // read by the several pixels between two columns, so a pixel costs two reads per coefficient, not four.
+  const blended = new Float64Array(cw * 4);
   for (let y = 0; y < height; y++) {
     const r0 = ys0[y] * cw;
     const r1 = ys1[y] * cw;
     const wy = yw[y];
-    const w00y = 1 - wy;
     const row = y * width;
     for (let c = 0; c < cw; ) {
       const known = settled[r0 + c];
       let c1 = c + 1;
-      if (known !== UNSETTLED) {
-        while (c1 < cw && settled[r0 + c1] === known) c1++;
-        if (known !== 0) out.fill(known, row + columnStart[c], row + columnStart[c1]);
-        c = c1;
-        continue;
+      while (c1 < cw && settled[r0 + c1] === known) c1++;
+      const x0 = columnStart[c];
+      const x1 = columnStart[c1];
+      if (x0 < x1 && known !== UNSETTLED) out.fill(known, row + x0, row + x1);
+      else if (x0 < x1) {
+        for (let i = c, v = c * 4; i <= xs1[x1 - 1]; i++, v += 4) {
+          blended[v] = aR[r0 + i] + (aR[r1 + i] - aR[r0 + i]) * wy;
+          blended[v + 1] = aG[r0 + i] + (aG[r1 + i] - aG[r0 + i]) * wy;
+          blended[v + 2] = aB[r0 + i] + (aB[r1 + i] - aB[r0 + i]) * wy;
+          blended[v + 3] = b[r0 + i] + (b[r1 + i] - b[r0 + i]) * wy;
+        }
+        for (let x = x0, o = row + x, j = o * channels; x < x1; x++, o++, j += channels) {
+          const wx = xw[x];
+          const v0 = xs0[x] * 4;
+          const v1 = xs1[x] * 4;
+          const cr = blended[v0] + (blended[v1] - blended[v0]) * wx;
+          const cg = blended[v0 + 1] + (blended[v1 + 1] - blended[v0 + 1]) * wx;
+          const cbl = blended[v0 + 2] + (blended[v1 + 2] - blended[v0 + 2]) * wx;
+          const cb = blended[v0 + 3] + (blended[v1 + 3] - blended[v0 + 3]) * wx;
+          out[o] = toAlpha((cr * px[j] + cg * px[j + 1] + cbl * px[j + 2]) * k + cb);
+        }
       }
-      for (let x = columnStart[c], o = row + x, j = o * channels; x < columnStart[c1]; x++, o++, j += channels) {
-        const wx = xw[x];
-        const i00 = r0 + c;
-        const i01 = r0 + xs1[x];
-        const i10 = r1 + c;
-        const i11 = r1 + xs1[x];
-        const w00 = (1 - wx) * w00y;
-        const w01 = wx * w00y;
-        const w10 = (1 - wx) * wy;
-        const w11 = wx * wy;
-        const cb = b[i00] * w00 + b[i01] * w01 + b[i10] * w10 + b[i11] * w11;
-        const cr = aR[i00] * w00 + aR[i01] * w01 + aR[i10] * w10 + aR[i11] * w11;
-        const cg = aG[i00] * w00 + aG[i01] * w01 + aG[i10] * w10 + aG[i11] * w11;
-        const cbl = aB[i00] * w00 + aB[i01] * w01 + aB[i10] * w10 + aB[i11] * w11;
-        const q = (cr * px[j] + cg * px[j + 1] + cbl * px[j + 2]) * k + cb;
-        out[o] = toAlpha(q);
-      }
+      if (x0 < x1) onRun?.(y, x0, x1, known);
       c = c1;
     }
   }
@@ -209,22 +230,13 @@ export function applyGuidedFilter(coefficients: GuidedCoefficients, image: Pixel
 }
 
 /**
- * The pipeline applies one fit twice (at full and at working size): its
- * settled blocks are found once. Fitted coefficients are not changed after
- * fitGuidedFilter returns them, so the cache cannot go stale.
+ * The pipeline reads one fit's settled blocks up to three times (applying it
+ * at full and at working size, and finding the cells to estimate colours
+ * in): they are found once. Fitted coefficients are not changed after
+ * fitGuidedFilter returns them (with a scratch, they are dropped with the
+ * next fit), so the cache cannot go stale.
  */
 const settledCache = new WeakMap<GuidedCoefficients, Uint16Array>();
-
-function settledBlocksOf(c: GuidedCoefficients): Uint16Array {
-  let blocks = settledCache.get(c);
-  if (!blocks) {
-    blocks = settledBlocks(c);
-    settledCache.set(c, blocks);
-  }
-  return blocks;
-}
-
-const UNSETTLED = 256;
 
 /**
  * For each coefficient cell, the 8-bit output shared by every pixel
@@ -234,24 +246,39 @@ const UNSETTLED = 256;
  * whole range snaps to 0 (or to 1) for all four cells, it does for every
  * pixel between them too, since the output is linear in the coefficients.
  */
-function settledBlocks(c: GuidedCoefficients): Uint16Array {
-  const { width, height, aR, aG, aB, b } = c;
-  const level = new Uint16Array(width * height);
-  for (let i = 0; i < level.length; i++) {
-    const r = aR[i];
-    const g = aG[i];
-    const bl = aB[i];
-    let lo = b[i];
-    let hi = lo;
-    // Cells the fit skipped (most of them) have no colour weights: their output is b itself.
-    if (r !== 0 || g !== 0 || bl !== 0) {
-      lo += (r < 0 ? r : 0) + (g < 0 ? g : 0) + (bl < 0 ? bl : 0);
-      hi += (r > 0 ? r : 0) + (g > 0 ? g : 0) + (bl > 0 ? bl : 0);
-    }
-    // toAlpha never decreases: the whole range is 0 when its top is, 255 when its bottom is.
-    level[i] = toAlpha(hi) === 0 ? 0 : toAlpha(lo) === 255 ? 255 : UNSETTLED;
+export function settledBlocks(c: GuidedCoefficients, scratch?: Scratch): Uint16Array {
+  let blocks = settledCache.get(c);
+  if (!blocks) {
+    blocks = findSettledBlocks(c, scratch);
+    settledCache.set(c, blocks);
   }
-  const out = new Uint16Array(width * height);
+  return blocks;
+}
+
+/** In settledBlocks: a block whose pixels must be evaluated one by one. */
+export const UNSETTLED = 256;
+
+function findSettledBlocks(c: GuidedCoefficients, scratch: Scratch | undefined): Uint16Array {
+  const { width, height } = c;
+  const level = scratchDirty(scratch, "guided.level", Uint16Array, width * height);
+  if (c.layout) {
+    // Cells written without fitting have a = 0 and b = their level: fill them a row of cells at a time,
+    // then evaluate the fitted rectangles pixel by pixel.
+    const { cells, levels, fitted } = c.layout;
+    const template = new Uint16Array(width);
+    for (let row = 0; row * cells.cellHeight < height; row++) {
+      for (let column = 0; column < cells.columns; column++) {
+        const v = levels[row * cells.columns + column];
+        const x0 = column * cells.cellWidth;
+        template.fill(v === 1 ? 255 : v === 0 ? 0 : UNSETTLED, x0, Math.min(x0 + cells.cellWidth, width));
+      }
+      for (let y = row * cells.cellHeight; y < Math.min((row + 1) * cells.cellHeight, height); y++) level.set(template, y * width);
+    }
+    for (const rect of fitted) {
+      for (let y = rect.y0; y < rect.y1; y++) pixelLevels(c, level, y * width + rect.x0, y * width + rect.x1);
+    }
+  } else pixelLevels(c, level, 0, width * height);
+  const out = scratchDirty(scratch, "guided.settled", Uint16Array, width * height);
   for (let y = 0; y < height; y++) {
     const row = y * width;
     const below = Math.min(y + 1, height - 1) * width;
@@ -262,4 +289,23 @@ function settledBlocks(c: GuidedCoefficients): Uint16Array {
     }
   }
   return out;
+}
+
+/** The 8-bit output shared by every colour at coefficients [start, end): 0, 255, or UNSETTLED. */
+function pixelLevels(c: GuidedCoefficients, level: Uint16Array, start: number, end: number): void {
+  const { aR, aG, aB, b } = c;
+  for (let i = start; i < end; i++) {
+    const r = aR[i];
+    const g = aG[i];
+    const bl = aB[i];
+    let lo = b[i];
+    let hi = lo;
+    // Cells the fit skipped have no colour weights: their output is b itself.
+    if (r !== 0 || g !== 0 || bl !== 0) {
+      lo += (r < 0 ? r : 0) + (g < 0 ? g : 0) + (bl < 0 ? bl : 0);
+      hi += (r > 0 ? r : 0) + (g > 0 ? g : 0) + (bl > 0 ? bl : 0);
+    }
+    // toAlpha never decreases: the whole range is 0 when its top is, 255 when its bottom is.
+    level[i] = toAlpha(hi) === 0 ? 0 : toAlpha(lo) === 255 ? 255 : UNSETTLED;
+  }
 }

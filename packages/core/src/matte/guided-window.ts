@@ -1,4 +1,5 @@
 import type { PixelImage } from "../image.js";
+import { type Scratch, scratchDirty } from "../scratch.js";
 import { grow, type Rect } from "./cells.js";
 import type { GuidedCoefficients } from "./guided-filter.js";
 
@@ -36,16 +37,20 @@ export class GuidedWindow {
     height: number,
     maxWidth: number,
     maxHeight: number,
+    scratch?: Scratch,
   ) {
     const w = Math.min(width, maxWidth + 2 * radius);
     const h = Math.min(height, maxHeight + 2 * radius);
     this.zeros = w * Math.min(height, maxHeight + 4 * radius) * MOMENTS;
-    this.rows = new Float32Array(this.zeros + w * MOMENTS);
-    this.sums = new Float64Array(w * MOMENTS);
-    this.line = new Float32Array(w * 4);
+    this.rows = scratchDirty(scratch, "window.rows", Float32Array, this.zeros + w * MOMENTS);
+    this.sums = scratchDirty(scratch, "window.sums", Float64Array, w * MOMENTS);
+    this.line = scratchDirty(scratch, "window.line", Float32Array, w * 4);
     this.smoothZeros = w * h * 4;
-    this.smooth = new Float32Array(this.smoothZeros + w * 4);
-    this.across = new Float64Array(w);
+    this.smooth = scratchDirty(scratch, "window.smooth", Float32Array, this.smoothZeros + w * 4);
+    this.across = scratchDirty(scratch, "window.across", Float64Array, w);
+    // The rows of zeros past the ends are read as rows that enter or leave from outside the image.
+    this.rows.fill(0, this.zeros);
+    this.smooth.fill(0, this.smoothZeros);
   }
 
   /** Fits `p` against the guide's colours and writes the rectangle's smoothed coefficients into `out`. */

@@ -13,10 +13,17 @@ export interface Normalization {
  * differ. Alpha, if present, is ignored; callers flatten transparent inputs
  * first. Bilinear reads two pixels a tap, so shrinking by more than
  * `MAX_DIRECT_SHRINK` would skip pixels: callers resize such images first.
+ * Every value of `out` is written.
  */
-export function toInputTensor(image: PixelImage, norm: Normalization, width = image.width, height = image.height): Float32Array {
+export function toInputTensor(
+  image: PixelImage,
+  norm: Normalization,
+  width = image.width,
+  height = image.height,
+  out = new Float32Array(3 * width * height),
+): Float32Array {
   const n = width * height;
-  const out = new Float32Array(3 * n);
+  if (out.length !== 3 * n) throw new RangeError(`out has ${out.length} values, a 3x${width}x${height} tensor ${3 * n}`);
   // v * k[c] - b[c], per channel: the normalisation as one multiply-add.
   const affine = Float64Array.from([0, 1, 2, 0, 1, 2], (c, i) => (i < 3 ? 1 / (255 * norm.std[c]) : norm.mean[c] / norm.std[c]));
   const resampled = width !== image.width || height !== image.height;

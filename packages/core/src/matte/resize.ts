@@ -5,8 +5,8 @@ import type { PixelImage, Plane } from "../image.js";
  * convention as sharp, canvas and PyTorch's align_corners=false), so that a
  * matte lines up with the image it was computed from.
  */
-export function resizePlane(src: Plane, width: number, height: number): Plane {
-  const out = new Float32Array(width * height);
+export function resizePlane(src: Plane, width: number, height: number, out = new Float32Array(width * height)): Plane {
+  if (out.length !== width * height) throw new RangeError(`out has ${out.length} values, a ${width}x${height} plane ${width * height}`);
   const { xs0, xs1, xw } = axisWeights(src.width, width);
   const { xs0: ys0, xs1: ys1, xw: yw } = axisWeights(src.height, height);
   const s = src.data;
@@ -16,6 +16,11 @@ export function resizePlane(src: Plane, width: number, height: number): Plane {
     const r1 = ys1[y] * sw;
     const wy = yw[y];
     let o = y * width;
+    if (sw === width) {
+      // Same width (a 4:3 photo's 1024 px guide from the model's square matte): rows blend, columns map 1:1.
+      for (let x = 0; x < width; x++, o++) out[o] = s[r0 + x] + (s[r1 + x] - s[r0 + x]) * wy;
+      continue;
+    }
     for (let x = 0; x < width; x++, o++) {
       const x0 = xs0[x];
       const x1 = xs1[x];

@@ -50,6 +50,11 @@ export function checkModelChoice(choice: ModelChoice): void {
     throw invalidOption("precision", "float or int8", precision);
 }
 
+/** The model's input side in px for a choice: its inputSize, else its preset's. */
+export function modelSide(choice: ModelChoice): number {
+  return choice.inputSize ?? QUALITY_PRESETS[choice.quality ?? "best"].side;
+}
+
 /**
  * The model bytes a session is built from, for a preset: the published model
  * at its native size, the same made size-free, or its static int8 form. The
@@ -58,9 +63,8 @@ export function checkModelChoice(choice: ModelChoice): void {
  */
 export async function loadEngineModel(choice: ModelChoice): Promise<EngineModel> {
   checkModelChoice(choice);
-  const preset = QUALITY_PRESETS[choice.quality ?? "best"];
-  const side = choice.inputSize ?? preset.side;
-  const wanted = choice.precision ?? preset.precision;
+  const side = modelSide(choice);
+  const wanted = choice.precision ?? QUALITY_PRESETS[choice.quality ?? "best"].precision;
   const spec = getModelSpec(choice.model ?? DEFAULT_MODEL);
   if (wanted === "int8" && choice.modelPath === undefined) {
     if (spec.sha256 === calibration.sha256) {

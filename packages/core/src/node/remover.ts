@@ -2,14 +2,15 @@ import * as ort from "onnxruntime-node";
 import { CutoutError, invalidOption, isCutoutError } from "../errors.js";
 import type { Box, PixelImage } from "../image.js";
 import { positiveInteger, type RemoveOptions, type ResolvedOptions, resolveOptions } from "../options.js";
-import { cutoutPixels } from "../pipeline.js";
+import { cutoutPixels, type PendingPhoto } from "../pipeline.js";
 import type { RemoteSettings } from "../remote/providers.js";
 import { type ConcreteFormat, renderCutout } from "../render.js";
+import { BufferPool, Scratch } from "../scratch.js";
 import { createSession } from "../sessions/registry.js";
 import type { MatteSession, OrtRuntime } from "../sessions/session.js";
-import { decodeImage } from "./decode.js";
+import { decodeImage, decodePhoto } from "./decode.js";
 import { encodeRendered, MIME_TYPES } from "./encode.js";
-import { checkModelChoice, type EngineModel, loadEngineModel, type ModelChoice } from "./engine-model.js";
+import { checkModelChoice, type EngineModel, loadEngineModel, type ModelChoice, modelSide } from "./engine-model.js";
 import { type ImageInput, readInput } from "./read-input.js";
 import { remoteCutout } from "./remote-cut.js";
 import { sharpResize } from "./sharp-resize.js";
@@ -78,6 +79,10 @@ export class Remover {
   private model: EngineModel | undefined;
   /** Inference runs one at a time: two runs would only fight over the same cores. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** The pipeline's working buffers, reused by every image (the pipeline runs one image at a time). */
+  private readonly scratch = new Scratch();
+  /** RGBA results, lent until their image is encoded (two images may be in flight). */
+  private readonly rgbaPool = new BufferPool(2);
 
   constructor(private readonly engine: EngineOptions = {}) {
     if (engine.threads !== undefined) positiveInteger("threads", engine.threads, 1);
@@ -110,63 +115,77 @@ export class Remover {
     const t0 = performance.now();
     const { bytes } = await readInput(input, resolved);
     const t1 = performance.now();
+    const local = (this.engine.engine ?? "local") !== "remote";
     // A first image loads the model while its pixels decode, but only once its header has passed the
     // limits: a refused input never triggers a download.
     let loading: Promise<MatteSession> | undefined;
-    const decoded = await decodeImage(bytes, resolved.maxPixels, () => {
-      if ((this.engine.engine ?? "local") === "remote") return;
+    const accepted = () => {
+      if (!local) return;
       loading = this.load();
       loading.catch(() => undefined); // awaited (and reported) in cutout()
-    });
-    const t2 = performance.now();
-    const { cut, photo, engine, modelLoad, warnings } = await this.cutout(bytes, decoded.image, loading);
-    const t3 = performance.now();
-    const loadImage = (source: Uint8Array | string) => loadBackground(source, resolved);
-    const rendered = await renderCutout(photo, cut, resolved.canonical, { resize: sharpResize, loadImage }, resolved.maxPngPixels);
-    const t4 = performance.now();
-    const data = await encodeRendered(rendered);
-    const t5 = performance.now();
-    return {
-      data,
-      format: rendered.format,
-      mimeType: MIME_TYPES[rendered.format],
-      alpha: rendered.matte,
-      width: rendered.width,
-      height: rendered.height,
-      foreground: rendered.foreground,
-      timings: {
-        read: t1 - t0,
-        decode: t2 - t1,
-        modelLoad,
-        ...cut.timings,
-        effects: t4 - t3,
-        encode: t5 - t4,
-        total: t5 - t0,
-      },
-      engine,
-      model: engine === "remote" ? `remote:${this.engine.remote?.provider ?? "removebg"}` : (this.model?.name ?? "unknown"),
-      source: decoded.source,
-      warnings: [...(this.model?.warnings ?? []), ...decoded.warnings, ...warnings, ...(rendered.foreground ? [] : [NO_FOREGROUND])],
     };
+    // Only the model can start on a preview; the remote engine needs the photo itself.
+    const cover = local ? modelSide(this.engine) : Number.POSITIVE_INFINITY;
+    const decoded = await decodePhoto(bytes, resolved.maxPixels, cover, accepted);
+    const t2 = performance.now();
+    const { cut, photo, engine, modelLoad, warnings, pooled } = await this.cutout(bytes, decoded.photo, loading);
+    const t3 = performance.now();
+    try {
+      const loadImage = (source: Uint8Array | string) => loadBackground(source, resolved);
+      const rendered = await renderCutout(photo, cut, resolved.canonical, { resize: sharpResize, loadImage }, resolved.maxPngPixels);
+      const t4 = performance.now();
+      const data = await encodeRendered(rendered);
+      const t5 = performance.now();
+      const { decodeWait, ...stages } = cut.timings;
+      return {
+        data,
+        format: rendered.format,
+        mimeType: MIME_TYPES[rendered.format],
+        alpha: rendered.matte,
+        width: rendered.width,
+        height: rendered.height,
+        foreground: rendered.foreground,
+        timings: {
+          read: t1 - t0,
+          // What decoding cost beyond what it hid behind inference.
+          decode: t2 - t1 + decodeWait,
+          modelLoad,
+          ...stages,
+          effects: t4 - t3,
+          encode: t5 - t4,
+          total: t5 - t0,
+        },
+        engine,
+        model: engine === "remote" ? `remote:${this.engine.remote?.provider ?? "removebg"}` : (this.model?.name ?? "unknown"),
+        source: decoded.source,
+        warnings: [...(this.model?.warnings ?? []), ...decoded.warnings, ...warnings, ...(rendered.foreground ? [] : [NO_FOREGROUND])],
+      };
+    } finally {
+      // Encoded (or failed): the RGBA buffer is free for the next image.
+      if (pooled) this.rgbaPool.give(cut.rgba);
+    }
   }
 
   /** The subject cut out by the chosen engine, falling back from local to remote under `auto`. */
-  private async cutout(bytes: Uint8Array, photo: PixelImage, loading: Promise<MatteSession> | undefined) {
+  private async cutout(bytes: Uint8Array, decoded: PixelImage | PendingPhoto, loading: Promise<MatteSession> | undefined) {
     const choice = this.engine.engine ?? "local";
     const remote = this.engine.remote;
     const viaRemote = async (warnings: string[]) => ({
-      ...(await remoteCutout(bytes, photo, remote as RemoteSettings)),
+      ...(await remoteCutout(bytes, "preview" in decoded ? await decoded.pixels : decoded, remote as RemoteSettings)),
       engine: "remote" as const,
       modelLoad: 0,
       warnings,
+      pooled: false,
     });
     if (choice === "remote") return viaRemote([]);
     const t0 = performance.now();
     try {
       const session = await (loading ?? this.load());
       const modelLoad = performance.now() - t0;
-      const cut = await this.exclusive(() => cutoutPixels(photo, session, sharpResize));
-      return { cut, photo, engine: "local" as const, modelLoad, warnings: [] as string[] };
+      const options = { scratch: this.scratch, rgbaBuffer: (length: number) => this.rgbaPool.take(length) };
+      const cut = await this.exclusive(() => cutoutPixels(decoded, session, sharpResize, options));
+      const photo = "preview" in decoded ? await decoded.pixels : decoded;
+      return { cut, photo, engine: "local" as const, modelLoad, warnings: [] as string[], pooled: true };
     } catch (error) {
       const localCannotRun = isCutoutError(error) && (error.code === "model_unavailable" || error.code === "inference_failed");
       if (choice !== "auto" || !remote?.apiKey || !localCannotRun) throw error;
@@ -177,6 +196,8 @@ export class Remover {
   async close(): Promise<void> {
     const session = this.session;
     this.session = undefined;
+    this.scratch.clear();
+    this.rgbaPool.clear();
     if (session) await (await session).release();
   }
 

@@ -81,17 +81,16 @@ export class IsnetSession implements MatteSession {
 /**
  * ISNet's sigmoid rarely reaches exactly 0 and 1; like the reference
  * implementations, stretch the prediction to the full range so confident
- * background is exactly transparent.
+ * background is exactly transparent. In place: the output is ours alone.
  */
 function stretchToUnitRange(data: Float32Array): Float32Array {
   const [lo, hi] = valueRange(data);
   const range = hi - lo;
   // Nothing confident (an empty wall, say): stretching would turn noise into a subject.
-  if (hi < 0.5 || !(range > 1e-6)) return data.slice();
-  const out = new Float32Array(data.length);
+  if (hi < 0.5 || !(range > 1e-6)) return data;
   const k = 1 / range;
-  for (let i = 0; i < data.length; i++) out[i] = (data[i] - lo) * k;
-  return out;
+  for (let i = 0; i < data.length; i++) data[i] = (data[i] - lo) * k;
+  return data;
 }
 
 /** The smallest and largest value (Infinity and -Infinity when empty). */

@@ -1,0 +1,46 @@
+import type { Box, PixelImage } from "../image.js";
+import type { Scratch } from "../scratch.js";
+import { BoxBuilder, FOREGROUND_THRESHOLD } from "./bounding-box.js";
+import { type ColourEstimate, ForegroundWriter } from "./foreground.js";
+import { applyGuidedFilter, type GuidedCoefficients, UNSETTLED } from "./guided-filter.js";
+
+/**
+ * The full-size cutout of an RGB photo in one pass: the guided filter's alpha
+ * (applyGuidedFilter), the RGBA with estimated foreground colours
+ * (applyForeground) and the subject's box (foregroundBox), written run by
+ * run as the alpha is found. Separate passes would each stream 12 to 48 MB
+ * through memory at 12 MP; here a row is still in cache when its colours are
+ * written, and settled runs (most of a photo) are filled whole. `estimate`
+ * must cover the cells under the fit's unsettled blocks (blockCells).
+ */
+export function applyCutout(
+  coefficients: GuidedCoefficients,
+  image: PixelImage,
+  estimate: ColourEstimate,
+  rgba: Uint8Array = new Uint8Array(image.width * image.height * 4),
+  scratch?: Scratch,
+): { alpha: Uint8Array; rgba: Uint8Array; foreground: Box | null } {
+  if (image.channels !== 3) throw new RangeError("applyCutout takes an RGB photo: an input alpha changes the matte after the filter");
+  const { width } = image;
+  const writer = new ForegroundWriter(image, estimate, rgba);
+  const box = new BoxBuilder();
+  const alpha = new Uint8Array(image.width * image.height);
+  applyGuidedFilter(coefficients, image, alpha, scratch, (y, x0, x1, known) => {
+    if (known !== UNSETTLED) {
+      writer.fill(y, x0, x1, known === 0 ? 0 : 255);
+      if (known !== 0) box.add(y, x0, x1);
+      return;
+    }
+    writer.write(y, x0, x1, alpha);
+    const row = y * width;
+    let first = x1;
+    let last = x0 - 1;
+    for (let x = x0; x < x1; x++) {
+      if (alpha[row + x] < FOREGROUND_THRESHOLD) continue;
+      if (first === x1) first = x;
+      last = x;
+    }
+    box.add(y, first, last + 1);
+  });
+  return { alpha, rgba, foreground: box.box() };
+}
