@@ -46,12 +46,16 @@ export class Scratch {
 /**
  * Byte buffers lent out and given back, for results that outlive the
  * pipeline (a Remover's RGBA, busy until its image is encoded). At most
- * `keep` are kept, the largest.
+ * `keep` are kept, the largest, and no more than `maxBytes` in all: a
+ * long-lived Remover in a server should not hold two 50 MP images' worth.
  */
 export class BufferPool {
   private free: ArrayBuffer[] = [];
 
-  constructor(private readonly keep: number) {}
+  constructor(
+    private readonly keep: number,
+    private readonly maxBytes = Number.POSITIVE_INFINITY,
+  ) {}
 
   /** `length` bytes, holding whatever was last written there: the smallest kept buffer that fits, else a new one. */
   take(length: number): Uint8Array {
@@ -68,6 +72,8 @@ export class BufferPool {
     this.free.push(array.buffer as ArrayBuffer);
     this.free.sort((a, b) => b.byteLength - a.byteLength);
     this.free.length = Math.min(this.free.length, this.keep);
+    let total = this.free.reduce((sum, buffer) => sum + buffer.byteLength, 0);
+    while (total > this.maxBytes) total -= (this.free.shift() as ArrayBuffer).byteLength;
   }
 
   clear(): void {

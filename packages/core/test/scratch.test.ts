@@ -72,4 +72,14 @@ describe("BufferPool", () => {
     expect(pool.take(5).buffer).toBe(large.buffer);
     expect(pool.take(5).buffer).not.toBe(small.buffer);
   });
+
+  it("drops the largest kept buffers first when over its byte budget", () => {
+    const pool = new BufferPool(3, 1500);
+    const [a, b, c] = [pool.take(1000), pool.take(600), pool.take(400)];
+    for (const array of [a, b, c]) pool.give(array);
+    // 2000 bytes kept would be over budget: the 1000-byte buffer goes.
+    expect(pool.take(600).buffer).toBe(b.buffer);
+    expect(pool.take(400).buffer).toBe(c.buffer);
+    expect(pool.take(900).buffer).not.toBe(a.buffer);
+  });
 });

@@ -1,5 +1,6 @@
 import type { InferenceSession, Tensor } from "onnxruntime-common";
 import * as ort from "onnxruntime-node";
+import { inferenceThreads } from "../node/cpu-cores.js";
 import { loadEngineModel } from "../node/engine-model.js";
 import { isnetSessionOptions } from "../sessions/isnet.js";
 import type { EngineChoice } from "./protocol.js";
@@ -25,10 +26,7 @@ export class BareSession {
     const model = await loadEngineModel(engine);
     const modelBytesMs = elapsedSince(start);
     start = performance.now();
-    const session = await ort.InferenceSession.create(
-      model.bytes,
-      isnetSessionOptions(engine.threads === undefined ? {} : { threads: engine.threads }),
-    );
+    const session = await ort.InferenceSession.create(model.bytes, isnetSessionOptions(threadSettings(engine.threads)));
     const sessionCreateMs = elapsedSince(start);
     const [width, height] = model.description.inputSize;
     const tensor = new ort.Tensor("float32", randomInput(3 * width * height), [1, 3, height, width]);
@@ -59,4 +57,10 @@ export function randomInput(length: number): Float32Array {
     out[i] = (state >>> 0) / 0x100000000 - 0.5;
   }
   return out;
+}
+
+/** The thread setting the engine's sessions get (node/remover.ts), so the bare session runs as the Remover's does. */
+export function threadSettings(requested?: number): { threads?: number } {
+  const threads = inferenceThreads(requested);
+  return threads === undefined ? {} : { threads };
 }

@@ -79,11 +79,11 @@ export function renderReport(results: PhotoSummary[], context: ReportContext): s
   return [
     headline,
     "",
-    `e2e / bare: each timed end-to-end \`remover.remove(path)\` is paired with a bare \`session.run\` right after it (same process, same threads, a random 1x3x1024x1024 tensor); the column is the median of the ${context.runs} per-pair ratios. Everything above 1.00 is our own overhead; the goal is at most ${RATIO_GOAL}. This run: ${verdicts}. Fastest / fastest is the fastest end-to-end run over the fastest bare run: other tenants only ever add time, so on a busy machine it is the steadier estimate.`,
+    `e2e / bare: each timed end-to-end \`remover.remove(path)\` is paired with a bare \`session.run\` right after it (same process, same threads, a random 1x3x1024x1024 tensor), and each timed call starts after a 50 ms pause, so that the other session's onnxruntime threads, which spin for a while after a run, are asleep (a real process has one session); the column is the median of the ${context.runs} per-pair ratios. Everything above 1.00 is our own overhead; the goal is at most ${RATIO_GOAL}. This run: ${verdicts}. Fastest / fastest is the fastest end-to-end run over the fastest bare run: other tenants only ever add time, so on a busy machine it is the steadier estimate.`,
     "",
     "Absolute times depend on the machine and on its other tenants: on a shared 2-core machine they drift by tens of percent between runs. The ratio is measured seconds apart in one process, so it is the number to track.",
     "",
-    `Warm stage medians (ms), from \`result.timings\` over ${context.runs} runs after two untimed ones. The last column is the median of end-to-end minus the inference stage within each run: our own time, whatever the machine's load does to inference.`,
+    `Warm stage medians (ms), from \`result.timings\` over ${context.runs} runs after two untimed ones. Decode counts what decoding cost beyond what ran beside inference: a JPEG or WebP at least twice the model input on both sides has only a shrink-on-load preview decoded first, and its full pixels decode during inference. The last column is the median of end-to-end minus the inference stage within each run: our own time, whatever the machine's load does to inference.`,
     "",
     stages,
     "",

@@ -12,12 +12,12 @@ import type { InferenceSession } from "onnxruntime-common";
 import * as ort from "onnxruntime-node";
 import { loadEngineModel } from "../node/engine-model.js";
 import { isnetSessionOptions } from "../sessions/isnet.js";
-import { randomInput } from "./bare.js";
-import { median } from "./stats.js";
+import { randomInput, threadSettings } from "./bare.js";
+import { median, settle } from "./stats.js";
 import { table } from "./table.js";
 
 const rounds = Number(process.argv[2] ?? 3);
-const current = isnetSessionOptions();
+const current = isnetSessionOptions(threadSettings());
 
 interface Variant {
   name: string;
@@ -25,11 +25,16 @@ interface Variant {
   options: InferenceSession.SessionOptions;
 }
 const variants: Variant[] = [
-  { name: "engine (int8, all, arena on, memory patterns off, default threads)", model: "int8", options: current },
+  {
+    name: `engine (int8, all, arena on, memory patterns off, ${current.intraOpNumThreads ?? "default"} threads)`,
+    model: "int8",
+    options: current,
+  },
   { name: "enableMemPattern true", model: "int8", options: { ...current, enableMemPattern: true } },
   { name: "enableCpuMemArena false", model: "int8", options: { ...current, enableCpuMemArena: false } },
   { name: "intraOpNumThreads 1", model: "int8", options: { ...current, intraOpNumThreads: 1, interOpNumThreads: 1 } },
   { name: "intraOpNumThreads 2", model: "int8", options: { ...current, intraOpNumThreads: 2, interOpNumThreads: 1 } },
+  { name: "onnxruntime's default threads", model: "int8", options: withoutThreads(current) },
   { name: "graphOptimizationLevel basic", model: "int8", options: { ...current, graphOptimizationLevel: "basic" } },
   { name: "graphOptimizationLevel extended", model: "int8", options: { ...current, graphOptimizationLevel: "extended" } },
   { name: "executionMode parallel", model: "int8", options: { ...current, executionMode: "parallel" } },
@@ -37,6 +42,12 @@ const variants: Variant[] = [
   { name: "float: isnet-q8 (dynamic int8) as published", model: "isnet-q8", options: current },
   { name: "int8 at 704 (quality fast)", model: "int8-704", options: current },
 ];
+/** The options with onnxruntime choosing its thread counts (what the engine ran with before cpuCores). */
+function withoutThreads(options: InferenceSession.SessionOptions): InferenceSession.SessionOptions {
+  const { intraOpNumThreads: _intra, interOpNumThreads: _inter, ...rest } = options;
+  return rest;
+}
+
 const sizes: Record<Variant["model"], number> = { int8: 1024, "int8-704": 704, float: 1024, "isnet-q8": 1024 };
 
 function input(size: number): ort.Tensor {
@@ -64,6 +75,7 @@ for (let r = 0; r < rounds; r++) {
   const order = variants.map((_, k) => k);
   if (r % 2 === 1) order.reverse();
   for (const k of order) {
+    await settle();
     const t = performance.now();
     await sessions[k].run({ input: feeds.get(sizes[variants[k].model])! }, ["output"]);
     times[k].push(performance.now() - t);
@@ -81,6 +93,6 @@ process.stdout.write(
       Math.round(Math.min(...times[k])).toString(),
       Math.round(createMs[k]).toString(),
     ]),
-  )}\n\nRounds: ${rounds}, one session per variant in one process, round-robin, order reversed every other round. Load average ${JSON.stringify(await import("node:os").then((os) => os.loadavg().map((l) => l.toFixed(1))))}.\n`,
+  )}\n\nRounds: ${rounds}, one session per variant in one process, round-robin, order reversed every other round, each run after a 50 ms pause so the previous session's threads are asleep. Load average ${JSON.stringify(await import("node:os").then((os) => os.loadavg().map((l) => l.toFixed(1))))}.\n`,
 );
 process.stdout.write(`${JSON.stringify(variants.map((v, k) => ({ name: v.name, ms: times[k].map(Math.round) })))}\n`);

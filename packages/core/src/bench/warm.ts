@@ -1,7 +1,7 @@
 import { Remover } from "../node/remover.js";
 import { BareSession } from "./bare.js";
 import { type BatchReport, type EngineChoice, PNG_AT_ANY_SIZE, STAGES, type Stage, type WarmReport } from "./protocol.js";
-import { elapsedSince } from "./stats.js";
+import { elapsedSince, settle } from "./stats.js";
 
 /**
  * Runs in its own process per photo, so one size's memory does not show in
@@ -9,10 +9,7 @@ import { elapsedSince } from "./stats.js";
  * the peak RSS; then a bare session beside the Remover, and N timed
  * `remove` calls alternating with N bare `session.run` calls, so load on a
  * shared machine drifts into both sides of the ratio alike. Each timed call
- * starts after a short pause: onnxruntime's pool threads spin for a while
- * after a run, and the other session's spinning threads would otherwise
- * steal cores from whichever call came right after them (a bench artefact:
- * a real process has one session).
+ * starts after a pause (settle) so the other session's threads are asleep.
  */
 export async function runWarm(image: string, engine: EngineChoice, runs: number, batchSize = 0): Promise<WarmReport> {
   const remover = new Remover(engine);
@@ -52,13 +49,6 @@ export async function runWarm(image: string, engine: EngineChoice, runs: number,
     bareMs,
     ...(batch === undefined ? {} : { batch }),
   };
-}
-
-/** Long enough for the other session's onnxruntime threads to stop spinning and sleep. */
-const SETTLE_MS = 50;
-
-function settle(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
 }
 
 /**

@@ -59,7 +59,7 @@ Engine:
       --model-path <file>   use a local .onnx file instead of downloading
       --quality <preset>    best (default, 1024 px model input) | balanced (896) | fast (704)
       --precision <p>       int8 (default: statically quantised, ~2.4x faster) | float
-  -t, --threads <n>         inference threads (default: all cores)
+  -t, --threads <n>         inference threads (default: the physical cores, within the CPU quota)
       --max-pixels <n>      refuse larger inputs (default: 50000000)
       --max-png-pixels <n>  largest PNG output (default: 10000000, as remove.bg)
       --engine <name>       local (default) | remote | auto (local, else remote)

@@ -15,8 +15,8 @@ export interface GuidedCoefficients {
   /**
    * From fitGuidedFilter: the cells written without fitting (level 0 or 1, a
    * = 0 and b = level; -1 where fitted) and the rectangles that were fitted,
-   * which may cover settled cells too. Lets applyGuidedFilter skip reading
-   * the settled coefficients.
+   * which may cover settled cells too. Lets settledBlocks fill the settled
+   * cells whole instead of reading their coefficients pixel by pixel.
    */
   layout?: { cells: CellMask; levels: Int8Array; fitted: Rect[] };
 }

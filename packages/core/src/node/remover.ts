@@ -8,6 +8,7 @@ import { type ConcreteFormat, renderCutout } from "../render.js";
 import { BufferPool, Scratch } from "../scratch.js";
 import { createSession } from "../sessions/registry.js";
 import type { MatteSession, OrtRuntime } from "../sessions/session.js";
+import { inferenceThreads } from "./cpu-cores.js";
 import { decodeImage, decodePhoto } from "./decode.js";
 import { encodeRendered, MIME_TYPES } from "./encode.js";
 import { checkModelChoice, type EngineModel, loadEngineModel, type ModelChoice, modelSide } from "./engine-model.js";
@@ -25,7 +26,7 @@ export interface EngineOptions extends ModelChoice {
    */
   engine?: EngineChoice;
   remote?: RemoteSettings;
-  /** onnxruntime intra-op threads; all cores by default. */
+  /** onnxruntime intra-op threads; by default the machine's physical cores (cpuCores), else onnxruntime's choice. */
   threads?: number;
   /** The onnxruntime flavour; onnxruntime-node unless another is injected. */
   runtime?: OrtRuntime;
@@ -81,8 +82,8 @@ export class Remover {
   private queue: Promise<unknown> = Promise.resolve();
   /** The pipeline's working buffers, reused by every image (the pipeline runs one image at a time). */
   private readonly scratch = new Scratch();
-  /** RGBA results, lent until their image is encoded (two images may be in flight). */
-  private readonly rgbaPool = new BufferPool(2);
+  /** RGBA results, lent until their image is encoded: two images may be in flight; up to two 25 MP results are kept. */
+  private readonly rgbaPool = new BufferPool(2, 2 * 25_000_000 * 4);
 
   constructor(private readonly engine: EngineOptions = {}) {
     if (engine.threads !== undefined) positiveInteger("threads", engine.threads, 1);
@@ -99,9 +100,8 @@ export class Remover {
     this.session ??= (async () => {
       this.model = await loadEngineModel(this.engine);
       const runtime = this.engine.runtime ?? (ort as unknown as OrtRuntime);
-      return createSession(runtime, this.model.bytes, this.model.description, {
-        ...(this.engine.threads === undefined ? {} : { threads: this.engine.threads }),
-      });
+      const threads = inferenceThreads(this.engine.threads);
+      return createSession(runtime, this.model.bytes, this.model.description, threads === undefined ? {} : { threads });
     })();
     // A failed load is not cached, so the next call can retry (after a network blip, say).
     this.session.catch(() => {

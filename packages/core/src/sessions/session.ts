@@ -12,7 +12,7 @@ export interface OrtRuntime {
 }
 
 export interface SessionSettings {
-  /** Intra-op threads; undefined lets onnxruntime choose (all cores). */
+  /** Intra-op threads; undefined lets onnxruntime choose (its count of physical cores). */
   threads?: number;
   /** Extra options passed through to onnxruntime (execution providers, for example). */
   sessionOptions?: InferenceSession.SessionOptions;
