@@ -77,7 +77,7 @@ export const RUN_INPUTS: readonly ActionInput[] = [
     name: "precision",
     default: "int8",
     description:
-      "`int8`: the model's convolutions statically quantised (about 2.4x faster, same scores on the eval set; built once from the download and cached with it). `float`: the weights as published.",
+      "`int8`: the model's convolutions statically quantised (about 2.1x faster, same scores on the eval set; built once from the download and cached with it). `float`: the weights as published.",
   },
   {
     name: "engine",

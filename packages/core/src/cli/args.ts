@@ -58,7 +58,7 @@ Engine:
   -m, --model <name>        isnet-fp16 (default) | isnet-q8
       --model-path <file>   use a local .onnx file instead of downloading
       --quality <preset>    best (default, 1024 px model input) | balanced (896) | fast (704)
-      --precision <p>       int8 (default: statically quantised, ~2.4x faster) | float
+      --precision <p>       int8 (default: statically quantised, ~2.1x faster) | float
   -t, --threads <n>         inference threads (default: the physical cores, within the CPU quota)
       --max-pixels <n>      refuse larger inputs (default: 50000000)
       --max-png-pixels <n>  largest PNG output (default: 10000000, as remove.bg)

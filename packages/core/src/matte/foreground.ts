@@ -308,7 +308,7 @@ export class ForegroundWriter {
     const { words, out, blended } = this;
     const { data: px, channels, width } = this.image;
     const { xs0, xs1, xw } = this.columns;
-    let blendedUpTo = -1;
+    let rowBlended = false;
     for (let x = x0; x < x1; x++) {
       const i = y * width + x;
       const j = i * channels;
@@ -324,7 +324,10 @@ export class ForegroundWriter {
         continue;
       }
       // The estimate blended down to this row, from the first soft pixel on, once per run.
-      if (blendedUpTo < 0) blendedUpTo = this.blendRow(y, xs0[x], xs1[x1 - 1]);
+      if (!rowBlended) {
+        this.blendRow(y, xs0[x], xs1[x1 - 1]);
+        rowBlended = true;
+      }
       const v0 = xs0[x] * 6;
       const v1 = xs1[x] * 6;
       const wx = xw[x];
@@ -342,7 +345,7 @@ export class ForegroundWriter {
   }
 
   /** The six estimate planes (F then B) blended down to row y, for estimate columns [c0, c1], into `blended`. */
-  private blendRow(y: number, c0: number, c1: number): number {
+  private blendRow(y: number, c0: number, c1: number): void {
     const { F, B, width: ew } = this.estimate;
     const r0 = this.rows.xs0[y] * ew;
     const r1 = this.rows.xs1[y] * ew;
@@ -352,6 +355,5 @@ export class ForegroundWriter {
       const p = planes[k] as Float32Array;
       for (let c = c0, v = c0 * 6 + k; c <= c1; c++, v += 6) this.blended[v] = p[r0 + c] + (p[r1 + c] - p[r0 + c]) * wy;
     }
-    return c1;
   }
 }

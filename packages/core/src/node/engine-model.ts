@@ -16,7 +16,7 @@ export type Precision = "float" | "int8";
 
 /**
  * What each preset runs. int8 at 1024 scores the same as float on the eval
- * set (within 0.0002 on IoU, boundary IoU and MAE) at about 2.4x the speed, so every
+ * set (within 0.0002 on IoU, boundary IoU and MAE) at about 2.1x the speed (2.4x on the 2026-11-21 machines), so every
  * preset is int8 and they differ in model input size. Measured costs are in
  * docs/quality.md and docs/benchmarks.md.
  */

@@ -4,7 +4,7 @@
  * symmetric int8; biases int32 at input scale x weight scale; activations
  * (each Conv's input and output) uint8 with ranges calibrated offline
  * (scripts/calibrate-int8.ts). Everything else stays fp32. On a 2-core AVX-512
- * machine ISNet runs about 2.4x faster this way, where dynamic quantization
+ * machine ISNet runs about 2.1 to 2.4x faster this way, where dynamic quantization
  * (isnet-q8) is no faster than fp16 (docs/benchmarks.md).
  *
  * Pure: fp16 or fp32 model bytes and a range table in, model bytes out.
