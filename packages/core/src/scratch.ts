@@ -86,10 +86,14 @@ export class BufferPool {
  * functions take an optional Scratch, and without one behave as before.
  */
 export function scratchZeros<T extends ScratchArray>(scratch: Scratch | undefined, name: string, type: ScratchType<T>, length: number): T {
-  return scratch ? scratch.zeros(name, type, length) : new type(new ArrayBuffer(length * type.BYTES_PER_ELEMENT), 0, length);
+  return scratch ? scratch.zeros(name, type, length) : fresh(type, length);
 }
 
 /** As scratchZeros, for callers that write every element. */
 export function scratchDirty<T extends ScratchArray>(scratch: Scratch | undefined, name: string, type: ScratchType<T>, length: number): T {
-  return scratch ? scratch.dirty(name, type, length) : new type(new ArrayBuffer(length * type.BYTES_PER_ELEMENT), 0, length);
+  return scratch ? scratch.dirty(name, type, length) : fresh(type, length);
+}
+
+function fresh<T extends ScratchArray>(type: ScratchType<T>, length: number): T {
+  return new type(new ArrayBuffer(length * type.BYTES_PER_ELEMENT), 0, length);
 }

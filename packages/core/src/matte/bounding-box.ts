@@ -8,24 +8,15 @@ export const FOREGROUND_THRESHOLD = 16;
  * null when nothing does.
  */
 export function foregroundBox(alpha: Uint8Array, width: number, height: number, threshold = FOREGROUND_THRESHOLD): Box | null {
-  const box = new BoxBuilder();
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    let first = -1;
-    let last = -1;
-    for (let x = 0; x < width; x++) {
-      if (alpha[row + x] >= threshold) {
-        if (first < 0) first = x;
-        last = x;
-      }
-    }
-    if (first >= 0) box.add(y, first, last + 1);
-  }
+  const box = new BoxBuilder(threshold);
+  for (let y = 0; y < height; y++) box.scan(alpha, y * width, y, 0, width);
   return box.box();
 }
 
 /** A foreground box built up from runs of subject pixels, for passes that find them row by row. */
 export class BoxBuilder {
+  constructor(private readonly threshold = FOREGROUND_THRESHOLD) {}
+
   private top = -1;
   private bottom = -1;
   private left = Number.POSITIVE_INFINITY;
@@ -38,6 +29,18 @@ export class BoxBuilder {
     if (y > this.bottom) this.bottom = y;
     if (x0 < this.left) this.left = x0;
     if (x1 - 1 > this.right) this.right = x1 - 1;
+  }
+
+  /** Adds the subject pixels among [x0, x1) of row y, whose alpha starts at alpha[row]. */
+  scan(alpha: Uint8Array, row: number, y: number, x0: number, x1: number): void {
+    let first = -1;
+    let last = -1;
+    for (let x = x0; x < x1; x++) {
+      if (alpha[row + x] < this.threshold) continue;
+      if (first < 0) first = x;
+      last = x;
+    }
+    if (first >= 0) this.add(y, first, last + 1);
   }
 
   box(): Box | null {

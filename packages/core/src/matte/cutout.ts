@@ -1,6 +1,6 @@
 import type { Box, PixelImage } from "../image.js";
 import type { Scratch } from "../scratch.js";
-import { BoxBuilder, FOREGROUND_THRESHOLD } from "./bounding-box.js";
+import { BoxBuilder } from "./bounding-box.js";
 import { type ColourEstimate, ForegroundWriter } from "./foreground.js";
 import { applyGuidedFilter, type GuidedCoefficients, UNSETTLED } from "./guided-filter.js";
 
@@ -32,15 +32,7 @@ export function applyCutout(
       return;
     }
     writer.write(y, x0, x1, alpha);
-    const row = y * width;
-    let first = x1;
-    let last = x0 - 1;
-    for (let x = x0; x < x1; x++) {
-      if (alpha[row + x] < FOREGROUND_THRESHOLD) continue;
-      if (first === x1) first = x;
-      last = x;
-    }
-    box.add(y, first, last + 1);
+    box.scan(alpha, y * width, y, x0, x1);
   });
   return { alpha, rgba, foreground: box.box() };
 }

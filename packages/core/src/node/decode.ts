@@ -18,11 +18,9 @@ export interface DecodedImage {
  * runs once the header has passed those checks, while the pixels decode.
  */
 export async function decodeImage(bytes: Uint8Array, maxPixels: number, onAccepted?: () => void): Promise<DecodedImage> {
-  const header = await readHeader(bytes, maxPixels);
-  const decoding = decodePixels(bytes, header, maxPixels);
-  // The header passed every check and libvips is decoding on its own threads: the caller may start other work now.
-  onAccepted?.();
-  return { image: await decoding, source: header.source, warnings: header.warnings };
+  // No cover is ever twice infinity: the pixels are decoded whole.
+  const { photo, ...rest } = await decodePhoto(bytes, maxPixels, Number.POSITIVE_INFINITY, onAccepted);
+  return { image: photo as PixelImage, ...rest };
 }
 
 export interface DecodedPhoto extends Omit<DecodedImage, "image"> {
@@ -43,6 +41,7 @@ export async function decodePhoto(bytes: Uint8Array, maxPixels: number, cover: n
   const shrinks = SHRINK_ON_LOAD.has(header.source.format) && width >= 2 * cover && height >= 2 * cover;
   if (!shrinks) {
     const decoding = decodePixels(bytes, header, maxPixels);
+    // The header passed every check and libvips is decoding on its own threads: the caller may start other work now.
     onAccepted?.();
     return { photo: await decoding, source: header.source, warnings: header.warnings };
   }

@@ -171,7 +171,7 @@ export class Remover {
     const choice = this.engine.engine ?? "local";
     const remote = this.engine.remote;
     const viaRemote = async (warnings: string[]) => ({
-      ...(await remoteCutout(bytes, "preview" in decoded ? await decoded.pixels : decoded, remote as RemoteSettings)),
+      ...(await remoteCutout(bytes, await fullPixels(decoded), remote as RemoteSettings)),
       engine: "remote" as const,
       modelLoad: 0,
       warnings,
@@ -184,7 +184,7 @@ export class Remover {
       const modelLoad = performance.now() - t0;
       const options = { scratch: this.scratch, rgbaBuffer: (length: number) => this.rgbaPool.take(length) };
       const cut = await this.exclusive(() => cutoutPixels(decoded, session, sharpResize, options));
-      const photo = "preview" in decoded ? await decoded.pixels : decoded;
+      const photo = await fullPixels(decoded);
       return { cut, photo, engine: "local" as const, modelLoad, warnings: [] as string[], pooled: true };
     } catch (error) {
       const localCannotRun = isCutoutError(error) && (error.code === "model_unavailable" || error.code === "inference_failed");
@@ -206,6 +206,11 @@ export class Remover {
     this.queue = run.catch(() => undefined);
     return run;
   }
+}
+
+/** A decoded photo's full-size pixels, once they are there. */
+async function fullPixels(decoded: PixelImage | PendingPhoto): Promise<PixelImage> {
+  return "preview" in decoded ? decoded.pixels : decoded;
 }
 
 /** Background images are untrusted input too: same byte, pixel and time limits as the photo. */
