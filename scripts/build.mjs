@@ -12,6 +12,7 @@ await Promise.all([
     entryPoints: {
       index: "packages/core/src/index.ts",
       cli: "packages/core/src/cli/main.ts",
+      launch: "packages/core/src/cli/launch.ts",
       bench: "packages/core/src/bench/main.ts",
     },
     outdir: "packages/core/dist",

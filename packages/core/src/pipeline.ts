@@ -17,11 +17,12 @@ export interface CutoutPixels {
   height: number;
   foreground: Box | null;
   /**
-   * Milliseconds per stage. `decodeWait`: time spent after inference waiting
-   * for the full-size pixels of a PendingPhoto (the rest of their decode ran
-   * beside the model).
+   * Milliseconds per stage. `modelWait`: time spent waiting for a session
+   * still loading, after the model input was built. `decodeWait`: time spent
+   * after inference waiting for the full-size pixels of a PendingPhoto (the
+   * rest of their decode ran beside the model).
    */
-  timings: { preprocess: number; inference: number; decodeWait: number; postprocess: number };
+  timings: { preprocess: number; modelWait: number; inference: number; decodeWait: number; postprocess: number };
 }
 
 /**
@@ -40,7 +41,16 @@ export interface PendingPhoto {
   pixels: Promise<PixelImage>;
 }
 
+/** What building the model's input needs to know about a session. */
+export type ModelInputSpec = Pick<MatteSession, "inputSize" | "normalization">;
+
 export interface PipelineOptions {
+  /**
+   * The session's input, when it is known before the session exists (from
+   * the model's manifest entry): with a session still loading, the model
+   * input is then built while it loads (the main thread would only wait).
+   */
+  input?: ModelInputSpec;
   /** Buffers reused from one image to the next (a Remover keeps one). */
   scratch?: Scratch;
   /** Supplies the RGBA result's buffer (length bytes), a pooled one say; a fresh array when absent. */
@@ -59,7 +69,7 @@ const WORKING_SIZE = 1024;
  */
 export async function cutoutPixels(
   photo: PixelImage | PendingPhoto,
-  session: MatteSession,
+  loading: MatteSession | Promise<MatteSession>,
   resize: PixelResizer,
   options: PipelineOptions = {},
 ): Promise<CutoutPixels> {
@@ -69,8 +79,13 @@ export async function cutoutPixels(
   const guide = workingGuide(source, pending ?? source, resize);
   // Awaited after inference; a failure before then must not surface as an unhandled rejection.
   guide.catch(() => undefined);
-  const tensor = await modelInput(source, session, resize, options.scratch);
+  const tensor = await modelInput(source, options.input ?? (await loading), resize, options.scratch);
   const t1 = now();
+  const session = await loading;
+  if (options.input && !sameInput(options.input, session)) {
+    throw new RangeError(`the session takes ${session.inputSize.join("x")} input, not the announced ${options.input.inputSize.join("x")}`);
+  }
+  const t1b = now();
   const matte = await session.predict(tensor);
   const t2 = now();
   const image = pending ? await pending.pixels : (photo as PixelImage);
@@ -79,8 +94,13 @@ export async function cutoutPixels(
   const t4 = now();
   return {
     ...alpha,
-    timings: { preprocess: t1 - t0, inference: t2 - t1, decodeWait: t3 - t2, postprocess: t4 - t3 },
+    timings: { preprocess: t1 - t0, modelWait: t1b - t1, inference: t2 - t1b, decodeWait: t3 - t2, postprocess: t4 - t3 },
   };
+}
+
+function sameInput(a: ModelInputSpec, b: ModelInputSpec): boolean {
+  const key = ({ inputSize, normalization }: ModelInputSpec) => JSON.stringify([inputSize, normalization.mean, normalization.std]);
+  return key(a) === key(b);
 }
 
 /**
@@ -92,7 +112,7 @@ export async function cutoutPixels(
  */
 export async function modelInput(
   image: PixelImage,
-  session: Pick<MatteSession, "inputSize" | "normalization">,
+  session: ModelInputSpec,
   resize: PixelResizer,
   scratch?: Scratch,
 ): Promise<Float32Array> {

@@ -142,6 +142,25 @@ describe("Remover on real photos", () => {
     expect(cut.foreground).not.toBeNull();
   });
 
+  it("builds the model input while the session is still loading, when told the session's input", async () => {
+    const photo = (await decodeImage(readFileSync(fixture("car-1.jpg")), 50_000_000)).image;
+    const session = await remover.load();
+    const later = () => new Promise<typeof session>((resolve) => setTimeout(() => resolve(session), 400));
+    const { inputSize, normalization } = session;
+    // Told: the input (about 10 ms at 480x360) is ready long before the session, which is then waited for.
+    const told = await cutoutPixels(photo, later(), sharpResize, { input: { inputSize, normalization } });
+    expect(told.timings.modelWait).toBeGreaterThan(250);
+    expect(told.timings.preprocess).toBeLessThan(150);
+    // Not told: the session's own inputSize is needed first, so the wait is part of building the input.
+    const untold = await cutoutPixels(photo, later(), sharpResize);
+    expect(untold.timings.preprocess).toBeGreaterThan(350);
+    expect(untold.timings.modelWait).toBeLessThan(50);
+    expect(told.alpha).toEqual(untold.alpha);
+    await expect(cutoutPixels(photo, session, sharpResize, { input: { inputSize: [512, 512], normalization } })).rejects.toThrow(
+      "the session takes 1024x1024 input, not the announced 512x512",
+    );
+  });
+
   it("refuses bad options before doing any work", async () => {
     await expect(remover.remove(fixture("car-1.jpg"), { format: "gif" as never })).rejects.toMatchObject({
       code: "validation_error",

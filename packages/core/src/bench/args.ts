@@ -13,7 +13,10 @@ Options:
   --runs N              warm runs per photo, median reported (default 5)
   --baseline imgly      also run @imgly/background-removal-node (bench/ dev dependency, same
                         weights) on the same photos, in its own processes, and print ratios
-  --batch N             with --baseline: images per throughput batch (default 20, 0 = skip)
+  --batch N             with --baseline: images per throughput batch (default 20, 0 = skip);
+                        with --cli: images per batch call (default 10)
+  --cli                 time the \`cutout\` command itself, cold and in a batch, with its
+                        huge-page relaunch and without (CUTOUT_HUGE_PAGES=0)
   --runs-big N          warm runs for photos over 6 MP (default: --runs)
   --model NAME          model from the manifest (default isnet-fp16)
   --model-path FILE     a local .onnx file
@@ -34,6 +37,7 @@ export interface BenchArgs extends EngineChoice {
   sizes?: number[];
   baseline?: "imgly";
   batch: number;
+  cli: boolean;
   json: boolean;
   writeDocs: boolean;
   help: boolean;
@@ -53,6 +57,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       sizes: { type: "string" },
       baseline: { type: "string" },
       batch: { type: "string" },
+      cli: { type: "boolean", default: false },
       model: { type: "string" },
       "model-path": { type: "string" },
       threads: { type: "string" },
@@ -79,7 +84,8 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     ...(values.baseline === "imgly" ? { baseline: "imgly" as const } : {}),
     ...(sizes === undefined ? {} : { sizes }),
     ...(values["runs-big"] === undefined ? {} : { runsBig: positive("runs-big", values["runs-big"], 5) }),
-    batch: values.batch === undefined ? 20 : values.batch === "0" ? 0 : positive("batch", values.batch, 20),
+    batch: values.batch === undefined ? (values.cli ? 10 : 20) : values.batch === "0" ? 0 : positive("batch", values.batch, 20),
+    cli: values.cli ?? false,
     images: values.images ? values.images.split(",").filter((s) => s.length > 0) : [],
     runs: positive("runs", values.runs, 5),
     model: values.model,

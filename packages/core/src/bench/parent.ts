@@ -3,10 +3,11 @@ import os from "node:os";
 import path from "node:path";
 import { QUALITY_PRESETS } from "../node/engine-model.js";
 import { type BenchArgs, engineOf } from "./args.js";
+import { CLI_HEADING, renderCliBench, runCliBench } from "./cli-runs.js";
 import { type CompareRow, compareRow, renderCompare, writeChart } from "./compare.js";
 import { COMPARE_HEADING, FOUNDATION_HEADING, presetHeading, workspaceRoot, writeBenchmarkDocs } from "./docs.js";
 import { machineInfo } from "./machine.js";
-import { BASELINE_SIZES, DEFAULT_SIZES, makePhotos, sourceNote, userPhotos } from "./photos.js";
+import { BASELINE_SIZES, DEFAULT_SIZES, makePhotos, type Photo, sourceNote, userPhotos } from "./photos.js";
 import { type ReportContext, renderReport } from "./report.js";
 import { runBareColdChild, runColdChild, runImglyChild, runWarmChild } from "./spawn-child.js";
 import { type PhotoSummary, summarize } from "./summary.js";
@@ -20,6 +21,7 @@ export async function runParent(args: BenchArgs): Promise<number> {
   try {
     const sizes = args.sizes ?? (args.baseline ? BASELINE_SIZES : DEFAULT_SIZES);
     const photos = args.images.length > 0 ? await userPhotos(args.images) : await makePhotos(root, dir, sizes);
+    if (args.cli) return await runCliSection(args, root, dir, photos);
     const results: PhotoSummary[] = [];
     const compared: CompareRow[] = [];
     const imglyModel = IMGLY_MODELS[args.model ?? "isnet-fp16"];
@@ -60,7 +62,7 @@ export async function runParent(args: BenchArgs): Promise<number> {
       threads: args.threads,
       runs: args.runs,
       photos: sourceNote(args.images.length > 0),
-      command: ["pnpm bench", ...process.argv.slice(2).filter((a) => a !== "--write-docs" && a !== "--json")].join(" "),
+      command: benchCommand(),
       date: new Date().toISOString().slice(0, 10),
       load: [loadBefore, os.loadavg()[0]] as [number, number],
     };
@@ -89,6 +91,16 @@ export async function runParent(args: BenchArgs): Promise<number> {
   }
 }
 
+/** `pnpm bench --cli`: the `cutout` command with and without its huge-page relaunch. */
+async function runCliSection(args: BenchArgs, root: string, dir: string, photos: Photo[]): Promise<number> {
+  log(`the cutout command on ${photos.length} photo(s), ${args.runs} runs each way…`);
+  const rows = await runCliBench(root, dir, photos, engineOf(args), args.runs, args.batch);
+  const body = renderCliBench(rows, args.runs, args.batch, benchCommand(), new Date().toISOString().slice(0, 10));
+  process.stdout.write(args.json ? `${JSON.stringify(rows, null, 2)}\n` : `\n${body}\n`);
+  if (args.writeDocs) log(`wrote ${path.relative(process.cwd(), await writeBenchmarkDocs(root, body, CLI_HEADING))}`);
+  return 0;
+}
+
 /** imgly's model with the same weights at the same precision as ours. */
 const IMGLY_MODELS: Record<string, string> = { "isnet-fp16": "medium", "isnet-q8": "small" };
 
@@ -113,6 +125,11 @@ function renderCompareSection(rows: CompareRow[], context: ReportContext, args: 
     "",
     `Reproduce: \`${context.command}\` (add \`--write-docs\` to rewrite this section and docs/benchmarks.png).`,
   ].join("\n");
+}
+
+/** The command that reproduces this run, as the docs quote it. */
+function benchCommand(): string {
+  return ["pnpm bench", ...process.argv.slice(2).filter((a) => a !== "--write-docs" && a !== "--json")].join(" ");
 }
 
 function log(message: string): void {

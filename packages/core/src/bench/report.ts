@@ -87,7 +87,7 @@ export function renderReport(results: PhotoSummary[], context: ReportContext): s
     "",
     stages,
     "",
-    "Cold start (ms): a fresh `node` process imports `packages/core/dist/index.js` and runs `new Remover().remove(photo)` once. First result is measured from process start (performance.timeOrigin) in the child; process wall is spawn to exit, measured by the parent. The model file is in the OS page cache (process-cold, not disk-cold). Model load is what the first image waited for the model after its own decode: the model loads while the pixels decode, so a large photo may not wait at all.",
+    "Cold start (ms): a fresh `node` process imports `packages/core/dist/index.js` and runs `new Remover().remove(photo)` once. First result is measured from process start (performance.timeOrigin) in the child; process wall is spawn to exit, measured by the parent. The model file is in the OS page cache (process-cold, not disk-cold). Model load is what the first image waited for the model after its own decode and model input: the model loads while those are made, so a large photo may not wait at all.",
     "",
     cold,
     "",

@@ -55,6 +55,11 @@ export function modelSide(choice: ModelChoice): number {
   return choice.inputSize ?? QUALITY_PRESETS[choice.quality ?? "best"].side;
 }
 
+/** The input a choice's session will take, known before its bytes are loaded. */
+export function modelDescription(choice: ModelChoice): ModelDescription {
+  return atSide(describeModel(getModelSpec(choice.model ?? DEFAULT_MODEL)), modelSide(choice));
+}
+
 /**
  * The model bytes a session is built from, for a preset: the published model
  * at its native size, the same made size-free, or its static int8 form. The
@@ -69,8 +74,7 @@ export async function loadEngineModel(choice: ModelChoice): Promise<EngineModel>
   if (wanted === "int8" && choice.modelPath === undefined) {
     if (spec.sha256 === calibration.sha256) {
       const cached = await readVerified(int8File(choice, spec.name, spec.sha256));
-      if (cached)
-        return { name: spec.name, bytes: cached, description: atSide(describeModel(spec), side), warnings: [], precision: "int8" };
+      if (cached) return { name: spec.name, bytes: cached, description: modelDescription(choice), warnings: [], precision: "int8" };
     } else if (choice.precision === undefined) return floatModel(await loadModelBytes(choice), side);
   }
   const model = await loadModelBytes(choice);

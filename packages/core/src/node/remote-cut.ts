@@ -47,7 +47,7 @@ export async function remoteCutout(
     width,
     height,
     foreground: foregroundBox(alpha, width, height),
-    timings: { preprocess: 0, inference: t1 - t0, decodeWait: 0, postprocess: performance.now() - t1 },
+    timings: { preprocess: 0, modelWait: 0, inference: t1 - t0, decodeWait: 0, postprocess: performance.now() - t1 },
   };
   return { cut, photo: sized };
 }

@@ -6,12 +6,12 @@ import { cutoutPixels, type PendingPhoto } from "../pipeline.js";
 import type { RemoteSettings } from "../remote/providers.js";
 import { type ConcreteFormat, renderCutout } from "../render.js";
 import { BufferPool, Scratch } from "../scratch.js";
-import { createSession } from "../sessions/registry.js";
+import { createSession, type ModelDescription } from "../sessions/registry.js";
 import type { MatteSession, OrtRuntime } from "../sessions/session.js";
 import { inferenceThreads } from "./cpu-cores.js";
 import { decodeImage, decodePhoto } from "./decode.js";
 import { encodeRendered, MIME_TYPES } from "./encode.js";
-import { checkModelChoice, type EngineModel, loadEngineModel, type ModelChoice, modelSide } from "./engine-model.js";
+import { checkModelChoice, type EngineModel, loadEngineModel, type ModelChoice, modelDescription, modelSide } from "./engine-model.js";
 import { type ImageInput, readInput } from "./read-input.js";
 import { remoteCutout } from "./remote-cut.js";
 import { sharpResize } from "./sharp-resize.js";
@@ -136,7 +136,7 @@ export class Remover {
       const t4 = performance.now();
       const data = await encodeRendered(rendered);
       const t5 = performance.now();
-      const { decodeWait, ...stages } = cut.timings;
+      const { decodeWait, modelWait, ...stages } = cut.timings;
       return {
         data,
         format: rendered.format,
@@ -178,18 +178,30 @@ export class Remover {
       pooled: false,
     });
     if (choice === "remote") return viaRemote([]);
-    const t0 = performance.now();
     try {
-      const session = await (loading ?? this.load());
-      const modelLoad = performance.now() - t0;
-      const options = { scratch: this.scratch, rgbaBuffer: (length: number) => this.rgbaPool.take(length) };
+      const session = loading ?? this.load();
+      const options = {
+        // A first image's model input is built while the model loads.
+        input: this.announcedInput(),
+        scratch: this.scratch,
+        rgbaBuffer: (length: number) => this.rgbaPool.take(length),
+      };
       const cut = await this.exclusive(() => cutoutPixels(decoded, session, sharpResize, options));
       const photo = await fullPixels(decoded);
-      return { cut, photo, engine: "local" as const, modelLoad, warnings: [] as string[], pooled: true };
+      return { cut, photo, engine: "local" as const, modelLoad: cut.timings.modelWait, warnings: [] as string[], pooled: true };
     } catch (error) {
       const localCannotRun = isCutoutError(error) && (error.code === "model_unavailable" || error.code === "inference_failed");
       if (choice !== "auto" || !remote?.apiKey || !localCannotRun) throw error;
       return viaRemote([`Local inference could not run (${error.code}); used the remote engine instead`]);
+    }
+  }
+
+  /** The session's input as the manifest gives it; an unknown model is left for load() to report, with its code. */
+  private announcedInput(): ModelDescription | undefined {
+    try {
+      return modelDescription(this.engine);
+    } catch {
+      return undefined;
     }
   }
 
