@@ -4,7 +4,7 @@
  * found through /proc and checked for the tunable, its output, and how
  * signals to the launcher reach it.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
@@ -119,6 +119,31 @@ describe.runIf(relaunches)("the cutout command relaunches itself with huge pages
     expect(await run.exited).toEqual({ code: 130, signal: null });
     expect(run.stderr()).toMatch(/interrupted; [12] of 4 done/);
     expect(await run.written()).toBeLessThan(4);
+  });
+
+  // A terminal's Ctrl-C goes to its whole foreground process group, launcher and child alike: the
+  // launcher must not pass on a second one, which the CLI takes as "kill now". util-linux's
+  // `script` runs the command on a real pseudo-terminal, where ^C written to it is that Ctrl-C.
+  const script = spawnSync("script", ["--version"]).status === 0;
+  it.runIf(script)("a terminal's Ctrl-C is one Ctrl-C: the image in hand is finished, then it stops with 130", async () => {
+    const inputs = ["a", "b", "c", "d"].map((n) => path.join(dir, "tty", `${n}.jpg`));
+    await fs.mkdir(path.join(dir, "tty"));
+    for (const file of inputs) await fs.copyFile(path.join(FIXTURES, "car-1.jpg"), file);
+    const command = [process.execPath, CLI, "--json", "-o", path.join(dir, "tty-out"), ...inputs].map((a) => `'${a}'`).join(" ");
+    const terminal = spawn("script", ["-qec", command, "/dev/null"], { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
+    let output = "";
+    const firstResult = new Promise<void>((resolve) =>
+      terminal.stdout!.on("data", (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('{"input"')) resolve();
+      }),
+    );
+    const exited = exit(terminal);
+    await firstResult;
+    terminal.stdin!.write("\x03");
+    // script -e exits with the command's code; a doubled Ctrl-C would kill the CLI at once instead.
+    expect(await exited).toEqual({ code: 130, signal: null });
+    expect(output).toMatch(/interrupted; [123] of 4 done/);
   });
 });
 
