@@ -64,6 +64,8 @@ describe.runIf(relaunches)("the cutout command relaunches itself with huge pages
     const launcher = spawn(process.execPath, [CLI, "-", "-o", "out.png"], { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
     const exited = exit(launcher);
     const child = await childOf(launcher.pid!);
+    // Between fork and exec the child still shows the launcher's environment.
+    await until(() => JSON.stringify(environ(child)) !== JSON.stringify(environ(launcher.pid!)));
     expect(environ(child).GLIBC_TUNABLES).toBe(HUGE_PAGE_TUNABLE);
     expect(environ(launcher.pid!).GLIBC_TUNABLES).toBeUndefined();
     launcher.stdin!.end(await fs.readFile(path.join(FIXTURES, "car-1.jpg")));
@@ -153,12 +155,9 @@ function exit(child: ChildProcess): Promise<{ code: number | null; signal: NodeJ
 
 /** The launcher's one child, from /proc, once it has been started. */
 async function childOf(pid: number): Promise<number> {
-  for (let waited = 0; waited < 10_000; waited += 20) {
-    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim();
-    if (children) return Number(children.split(" ")[0]);
-    await sleep(20);
-  }
-  throw new Error(`process ${pid} started no child`);
+  const children = () => readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim();
+  await until(() => children() !== "", 10_000);
+  return Number(children().split(" ")[0]);
 }
 
 function environ(pid: number): Record<string, string> {
@@ -166,14 +165,19 @@ function environ(pid: number): Record<string, string> {
   return Object.fromEntries(entries.map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]));
 }
 
-async function gone(pid: number, withinMs: number): Promise<void> {
-  for (let waited = 0; waited < withinMs; waited += 50) {
-    // A zombie is gone for our purposes: it runs nothing (state Z, the field after the name).
+/** Waits until `pid` runs nothing: gone, or a zombie (state Z, the field after the name). */
+function gone(pid: number, withinMs: number): Promise<void> {
+  return until(() => {
     const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, "utf8") : "";
-    if (!stat || stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) return;
-    await sleep(50);
+    return !stat || stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+  }, withinMs);
+}
+
+async function until(condition: () => boolean, withinMs = 5000): Promise<void> {
+  for (let waited = 0; !condition(); waited += 20) {
+    if (waited >= withinMs) throw new Error(`still not so after ${withinMs} ms`);
+    await sleep(20);
   }
-  throw new Error(`process ${pid} still runs after ${withinMs} ms`);
 }
 
 function sleep(ms: number): Promise<void> {
