@@ -74,11 +74,21 @@ export function relaunchWithHugePages(script: string, args: readonly string[], o
   const detach = () => {
     for (const [signal, handler] of handlers) process.removeListener(signal, handler);
   };
+  let started = false;
+  let failed = false;
+  child.once("spawn", () => {
+    started = true;
+  });
   child.on("error", () => {
+    // After a start, an error is a failed kill, say: the child's own exit still comes.
+    if (started) return;
+    // Node may still emit "exit" after a failed start: the fallback's own exit code must stand.
+    failed = true;
     detach();
     onFallback();
   });
   child.on("exit", (code, signal) => {
+    if (failed) return;
     detach();
     if (signal) process.kill(process.pid, signal);
     else process.exitCode = code ?? 1;
