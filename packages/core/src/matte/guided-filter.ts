@@ -45,10 +45,12 @@ export function fitGuidedFilter(guide: PixelImage, p: Plane, radius: number, eps
     b: scratchZeros(scratch, "guided.b", Float32Array, n),
     width,
     height,
+    // Set below; present from the start so that every fit's object has one shape (a map, to V8).
+    layout: undefined,
   };
   const r = Math.max(0, Math.floor(radius));
-  const cells = settledCells(p, r, eps);
-  cells.levels.forEach((level, t) => {
+  const { cells, levels } = settledCells(p, r, eps);
+  levels.forEach((level, t) => {
     if (level !== 1) return;
     const { x0, y0, x1, y1 } = cellRect(cells, t % cells.columns, Math.floor(t / cells.columns));
     for (let y = y0; y < y1; y++) out.b.fill(1, y * width + x0, y * width + x1);
@@ -56,7 +58,7 @@ export function fitGuidedFilter(guide: PixelImage, p: Plane, radius: number, eps
   const window = new GuidedWindow(r, eps, width, height, MAX_RUN, FIT_CELL_HEIGHT, scratch);
   const fitted = flaggedRuns(cells, 4 * r, MAX_RUN);
   for (const rect of fitted) window.fit(guide, p.data, rect, out);
-  out.layout = { cells, levels: cells.levels, fitted };
+  out.layout = { cells, levels, fitted };
   return out;
 }
 
@@ -88,7 +90,7 @@ const SETTLED_ERROR = 0.9 / 255;
  * term is at most range * sqrt(3) / (2 sqrt(eps)). A model's matte is rarely
  * exactly 0 in the background, so this tolerance is what lets most cells settle.
  */
-function settledCells(p: Plane, r: number, eps: number): CellMask & { levels: Int8Array } {
+function settledCells(p: Plane, r: number, eps: number): { cells: CellMask; levels: Int8Array } {
   const { width, height, data } = p;
   const cells = cellMask(width, height, FIT_CELL_WIDTH, FIT_CELL_HEIGHT);
   const levels = new Int8Array(cells.flags.length);
@@ -120,7 +122,8 @@ function settledCells(p: Plane, r: number, eps: number): CellMask & { levels: In
       cells.flags[t] = levels[t] === -1 ? 1 : 0;
     }
   }
-  return { ...cells, levels };
+  // The mask as cellMask made it: flaggedRuns sees one shape of mask, here and in the colour estimate.
+  return { cells, levels };
 }
 
 /**
