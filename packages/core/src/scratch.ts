@@ -21,8 +21,11 @@ export class Scratch {
 
   /** `length` elements under `name`, zeroed. */
   zeros<T extends ScratchArray>(name: string, type: ScratchType<T>, length: number): T {
+    const before = this.buffers.get(name);
     const out = this.dirty(name, type, length);
-    out.fill(0);
+    // A new ArrayBuffer is zeroed already, by pages the kernel maps on first touch: filling it
+    // would touch them all, where the fit leaves most of its planes (the background) unwritten.
+    if (out.buffer === before) out.fill(0);
     return out;
   }
 

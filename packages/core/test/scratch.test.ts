@@ -21,6 +21,19 @@ describe("Scratch", () => {
     expect([...scratch.zeros("bytes", Uint8Array, 16)].every((v) => v === 0)).toBe(true);
   });
 
+  it("zeros a reused buffer however it was last used, and hands out a new one as it comes (zero)", () => {
+    const scratch = new Scratch();
+    const first = scratch.zeros("plane", Float32Array, 8);
+    first.fill(3);
+    const again = scratch.zeros("plane", Float32Array, 4);
+    expect(again.buffer).toBe(first.buffer);
+    expect([...new Float32Array(first.buffer)]).toEqual([0, 0, 0, 0, 3, 3, 3, 3]);
+    scratch.dirty("plane", Float32Array, 4).fill(5);
+    const grown = scratch.zeros("plane", Float32Array, 16);
+    expect(grown.buffer).not.toBe(first.buffer);
+    expect([...grown].every((v) => v === 0)).toBe(true);
+  });
+
   it("views the same bytes with another element type", () => {
     const scratch = new Scratch();
     const bytes = scratch.dirty("shared", Uint8Array, 64);
