@@ -2,6 +2,8 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, it } from "vitest";
+import { parseBenchArgs } from "../src/bench/args.js";
+import { renderCliBench } from "../src/bench/cli-runs.js";
 import { COMPARE_HEADING, FOUNDATION_HEADING, presetHeading, writeBenchmarkDocs } from "../src/bench/docs.js";
 
 it("each preset's benchmark section replaces only itself in docs/benchmarks.md", async () => {
@@ -27,4 +29,24 @@ it("each preset's benchmark section replaces only itself in docs/benchmarks.md",
   } finally {
     await rm(root, { recursive: true, force: true });
   }
+});
+
+it("pnpm bench --cli batches 10 images unless told, and is not mixed with --baseline", () => {
+  expect(parseBenchArgs(["--cli"])).toMatchObject({ cli: true, batch: 10 });
+  expect(parseBenchArgs(["--cli", "--batch", "3"])).toMatchObject({ cli: true, batch: 3 });
+  expect(parseBenchArgs([])).toMatchObject({ cli: false, batch: 20 });
+  expect(() => parseBenchArgs(["--cli", "--baseline", "imgly"])).toThrow("--cli times the cutout command alone");
+});
+
+it("the CLI section gives medians and their ratios per photo", () => {
+  const body = renderCliBench(
+    [{ label: "1 MP (1155x866)", cold: { on: [2000, 2400, 2200], off: [3000, 2900, 3100] }, batch: { on: [700], off: [800] } }],
+    3,
+    10,
+    "pnpm bench --cli --sizes 1",
+    "2026-12-05",
+  );
+  expect(body).toContain("| 1 MP (1155x866) |                 2.20 |              3.00 |  0.73 |");
+  expect(body).toContain("|                            0.70 |        0.80 |  0.88 |");
+  expect(body).toContain("Reproduce: `pnpm bench --cli --sizes 1`.");
 });

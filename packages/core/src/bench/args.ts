@@ -74,6 +74,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   const child = values.child;
   if (child !== undefined && child !== "cold" && child !== "bare-cold" && child !== "warm") throw new Error(`unknown --child '${child}'`);
   if (values.baseline !== undefined && values.baseline !== "imgly") throw new Error(`--baseline must be imgly, got '${values.baseline}'`);
+  if (values.cli && values.baseline !== undefined) throw new Error("--cli times the cutout command alone; run --baseline separately");
   const sizes = values.sizes?.split(",").map((t) => {
     const n = Number(t);
     if (!(n > 0)) throw new Error(`--sizes: '${t}' is not a positive number of megapixels`);
