@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HUGE_PAGE_TUNABLE, hugePageEnv, thpMode } from "../packages/core/src/node/huge-pages";
+import { HUGE_PAGE_TUNABLE, hugePageEnv, LAUNCHER_PID, thpMode } from "../packages/core/src/node/huge-pages";
 import { buildOnce, CLI, decode, FIXTURES, tempDir } from "./support/cli";
 
 const linux = { platform: "linux" as const, env: {}, execArgv: [], thpMode: "madvise" };
@@ -64,8 +64,9 @@ describe.runIf(relaunches)("the cutout command relaunches itself with huge pages
     const launcher = spawn(process.execPath, [CLI, "-", "-o", "out.png"], { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
     const exited = exit(launcher);
     const child = await childOf(launcher.pid!);
-    // Between fork and exec the child still shows the launcher's environment.
-    await until(() => JSON.stringify(environ(child)) !== JSON.stringify(environ(launcher.pid!)));
+    // Between fork and exec the child still shows the launcher's environment, and during exec none:
+    // wait for the variable that only the relaunched child's environment has.
+    await until(() => environ(child)[LAUNCHER_PID] === String(launcher.pid));
     expect(environ(child).GLIBC_TUNABLES).toBe(HUGE_PAGE_TUNABLE);
     expect(environ(launcher.pid!).GLIBC_TUNABLES).toBeUndefined();
     launcher.stdin!.end(await fs.readFile(path.join(FIXTURES, "car-1.jpg")));
@@ -173,8 +174,16 @@ function gone(pid: number, withinMs: number): Promise<void> {
   }, withinMs);
 }
 
+/** Polls `condition` (a /proc read that throws counts as not yet) until it holds. */
 async function until(condition: () => boolean, withinMs = 5000): Promise<void> {
-  for (let waited = 0; !condition(); waited += 20) {
+  const holds = () => {
+    try {
+      return condition();
+    } catch {
+      return false;
+    }
+  };
+  for (let waited = 0; !holds(); waited += 20) {
     if (waited >= withinMs) throw new Error(`still not so after ${withinMs} ms`);
     await sleep(20);
   }

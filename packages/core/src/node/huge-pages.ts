@@ -17,7 +17,7 @@ export const HUGE_PAGE_TUNABLE = "glibc.malloc.hugetlb=1";
 export const HUGE_PAGES_SWITCH = "CUTOUT_HUGE_PAGES";
 
 /** Tells the relaunched process its launcher's pid, so that it can stop when the launcher is killed outright. */
-const LAUNCHER_PID = "CUTOUT_LAUNCHER_PID";
+export const LAUNCHER_PID = "CUTOUT_LAUNCHER_PID";
 
 export interface ProcessFacts {
   platform: NodeJS.Platform;
