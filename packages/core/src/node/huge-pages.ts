@@ -97,10 +97,11 @@ export function relaunchWithHugePages(script: string, args: readonly string[], o
 }
 
 /**
- * In a relaunched process: exits once its launcher is gone. A launcher killed
- * with SIGKILL cannot pass that on, and the work it was asked for should not
- * go on behind its back (outputs are written atomically, so none is left half
- * written).
+ * In a relaunched process: exits once its launcher is gone (checked every
+ * 500 ms, and after an inference in hand, which holds the thread). A launcher
+ * killed with SIGKILL cannot pass that on, and the work it was asked for
+ * should not go on behind its back (outputs are written atomically, so none
+ * is left half written).
  */
 export function followLauncher(): void {
   const launcher = Number(process.env[LAUNCHER_PID]);
