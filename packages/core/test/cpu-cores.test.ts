@@ -3,7 +3,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { recordingRuntime } from "../../../test/support/recording-runtime.js";
-import { cpuCores, inferenceThreads } from "../src/node/cpu-cores.js";
+import { cpuCores, threadSettings } from "../src/node/cpu-cores.js";
 import { Remover } from "../src/node/remover.js";
 
 const roots: string[] = [];
@@ -56,8 +56,8 @@ describe("cpuCores", () => {
   });
 
   it("gives way to threads asked for", () => {
-    expect(inferenceThreads(3)).toBe(3);
-    expect(inferenceThreads()).toBe(cpuCores());
+    expect(threadSettings(3).threads).toBe(3);
+    expect(threadSettings().threads).toBe(cpuCores());
   });
 });
 

@@ -1,6 +1,6 @@
 import type { InferenceSession, Tensor } from "onnxruntime-common";
 import * as ort from "onnxruntime-node";
-import { inferenceThreads } from "../node/cpu-cores.js";
+import { threadSettings } from "../node/cpu-cores.js";
 import { loadEngineModel } from "../node/engine-model.js";
 import { isnetSessionOptions } from "../sessions/isnet.js";
 import type { EngineChoice } from "./protocol.js";
@@ -57,10 +57,4 @@ export function randomInput(length: number): Float32Array {
     out[i] = (state >>> 0) / 0x100000000 - 0.5;
   }
   return out;
-}
-
-/** The thread setting the engine's sessions get (node/remover.ts), so the bare session runs as the Remover's does. */
-export function threadSettings(requested?: number): { threads?: number } {
-  const threads = inferenceThreads(requested);
-  return threads === undefined ? {} : { threads };
 }

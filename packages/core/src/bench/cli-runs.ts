@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { copyFile, mkdir, rm } from "node:fs/promises";
 import path from "node:path";
-import { HUGE_PAGE_TUNABLE, HUGE_PAGES_SWITCH, thpMode } from "../node/huge-pages.js";
+import { choosesHugePages, HUGE_PAGE_TUNABLE, HUGE_PAGES_SWITCH, thpMode } from "../node/huge-pages.js";
 import { engineFlags } from "./args.js";
 import type { Photo } from "./photos.js";
 import type { EngineChoice } from "./protocol.js";
@@ -59,7 +59,7 @@ function timeCli(cli: string, args: string[], hugePages: boolean): Promise<numbe
     const start = performance.now();
     const env: NodeJS.ProcessEnv = { ...process.env, [HUGE_PAGES_SWITCH]: hugePages ? "1" : "0" };
     // The bench's own environment must not decide for the CLI.
-    if (env.GLIBC_TUNABLES?.includes("glibc.malloc.hugetlb")) delete env.GLIBC_TUNABLES;
+    if (choosesHugePages(env.GLIBC_TUNABLES)) delete env.GLIBC_TUNABLES;
     const child = spawn(process.execPath, [cli, "-q", "--max-png-pixels", "50000000", ...args], {
       env,
       stdio: ["ignore", "ignore", "inherit"],

@@ -10,9 +10,10 @@
  */
 import type { InferenceSession } from "onnxruntime-common";
 import * as ort from "onnxruntime-node";
+import { threadSettings } from "../node/cpu-cores.js";
 import { loadEngineModel } from "../node/engine-model.js";
 import { isnetSessionOptions } from "../sessions/isnet.js";
-import { randomInput, threadSettings } from "./bare.js";
+import { randomInput } from "./bare.js";
 import { median, settle } from "./stats.js";
 import { table } from "./table.js";
 

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
+import type { SessionSettings } from "../sessions/session.js";
 
 /**
  * How many inference threads this machine can really run: its physical cores
@@ -21,9 +22,10 @@ export function cpuCores(sys = "/sys"): number | undefined {
   return Math.max(1, Math.min(cores, availableParallelism(), quota ?? Number.POSITIVE_INFINITY));
 }
 
-/** The inference threads a session gets: those asked for, else cpuCores(). */
-export function inferenceThreads(requested?: number): number | undefined {
-  return requested ?? cpuCores();
+/** The thread setting a session gets (the Remover's, and the bench's bare session): the threads asked for, else cpuCores(). */
+export function threadSettings(requested?: number): SessionSettings {
+  const threads = requested ?? cpuCores();
+  return threads === undefined ? {} : { threads };
 }
 
 /** Distinct cores among the online CPUs, from each CPU's list of SMT siblings. */

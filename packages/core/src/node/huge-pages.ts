@@ -38,8 +38,13 @@ export interface ProcessFacts {
 export function hugePageEnv({ platform, env, execArgv, thpMode }: ProcessFacts): NodeJS.ProcessEnv | undefined {
   if (platform !== "linux" || env[HUGE_PAGES_SWITCH] === "0" || execArgv.length > 0 || thpMode !== "madvise") return undefined;
   const tunables = env.GLIBC_TUNABLES ?? "";
-  if (tunables.includes("glibc.malloc.hugetlb")) return undefined;
+  if (choosesHugePages(tunables)) return undefined;
   return { ...env, GLIBC_TUNABLES: tunables ? `${tunables}:${HUGE_PAGE_TUNABLE}` : HUGE_PAGE_TUNABLE };
+}
+
+/** Whether a GLIBC_TUNABLES value already says whether malloc uses huge pages (either way). */
+export function choosesHugePages(tunables: string | undefined): boolean {
+  return tunables?.includes("glibc.malloc.hugetlb") ?? false;
 }
 
 /** The bracketed choice in a transparent_hugepage/enabled file ("always [madvise] never" is madvise). */

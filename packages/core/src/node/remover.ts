@@ -8,7 +8,7 @@ import { type ConcreteFormat, renderCutout } from "../render.js";
 import { BufferPool, Scratch } from "../scratch.js";
 import { createSession, type ModelDescription } from "../sessions/registry.js";
 import type { MatteSession, OrtRuntime } from "../sessions/session.js";
-import { inferenceThreads } from "./cpu-cores.js";
+import { threadSettings } from "./cpu-cores.js";
 import { decodeImage, decodePhoto } from "./decode.js";
 import { encodeRendered, MIME_TYPES } from "./encode.js";
 import { checkModelChoice, type EngineModel, loadEngineModel, type ModelChoice, modelDescription, modelSide } from "./engine-model.js";
@@ -100,8 +100,7 @@ export class Remover {
     this.session ??= (async () => {
       this.model = await loadEngineModel(this.engine);
       const runtime = this.engine.runtime ?? (ort as unknown as OrtRuntime);
-      const threads = inferenceThreads(this.engine.threads);
-      return createSession(runtime, this.model.bytes, this.model.description, threads === undefined ? {} : { threads });
+      return createSession(runtime, this.model.bytes, this.model.description, threadSettings(this.engine.threads));
     })();
     // A failed load is not cached, so the next call can retry (after a network blip, say).
     this.session.catch(() => {
