@@ -5,6 +5,7 @@ import { expect, it } from "vitest";
 import { parseBenchArgs } from "../src/bench/args.js";
 import { renderCliBench } from "../src/bench/cli-runs.js";
 import { COMPARE_HEADING, FOUNDATION_HEADING, presetHeading, writeBenchmarkDocs } from "../src/bench/docs.js";
+import { renderPngBench } from "../src/bench/png-writer.js";
 
 it("each preset's benchmark section replaces only itself in docs/benchmarks.md", async () => {
   const root = await mkdtemp(join(tmpdir(), "cutout-bench-docs-"));
@@ -49,4 +50,45 @@ it("the CLI section gives medians and their ratios per photo", () => {
   expect(body).toContain("| 1 MP (1155x866) |                 2.20 |              3.00 |  0.73 |");
   expect(body).toContain("|                            0.70 |        0.80 |  0.88 |");
   expect(body).toContain("Reproduce: `pnpm bench --cli --sizes 1`.");
+});
+
+it("pnpm bench --png is a section of its own", () => {
+  expect(parseBenchArgs(["--png"])).toMatchObject({ png: true, cli: false });
+  expect(parseBenchArgs([])).toMatchObject({ png: false });
+  expect(() => parseBenchArgs(["--png", "--cli"])).toThrow("--png times the PNG writers alone");
+  expect(() => parseBenchArgs(["--png", "--baseline", "imgly"])).toThrow("--png times the PNG writers alone");
+});
+
+it("the PNG section gives each writer's median time and size, and Cutout's ratios to libvips level 3", () => {
+  const body = renderPngBench(
+    [
+      {
+        label: "12 MP (4000x3000)",
+        writers: {
+          cutout: { ms: [90, 80, 100], bytes: 3_000_000 },
+          "libvips level 3, unfiltered": { ms: [160, 150, 170], bytes: 5_000_000 },
+          "libvips level 3, adaptive filter": { ms: [700, 710, 720], bytes: 2_700_000 },
+        },
+      },
+    ],
+    3,
+    "generated",
+    "pnpm bench --png --sizes 12",
+    "2026-12-05",
+  );
+  const row = body.split("\n").find((line) => line.startsWith("| 12 MP")) ?? "";
+  expect(row.split("|").map((cell) => cell.trim())).toEqual([
+    "",
+    "12 MP (4000x3000)",
+    "90",
+    "3.00",
+    "160",
+    "5.00",
+    "710",
+    "2.70",
+    "0.56",
+    "0.60",
+    "",
+  ]);
+  expect(body).toContain("Photos: generated. Date: 2026-12-05. Reproduce: `pnpm bench --png --sizes 12`.");
 });

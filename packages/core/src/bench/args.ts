@@ -17,6 +17,7 @@ Options:
                         with --cli: images per batch call (default 10)
   --cli                 time the \`cutout\` command itself, cold and in a batch, with its
                         huge-page relaunch and without (CUTOUT_HUGE_PAGES=0)
+  --png                 time the PNG writer against libvips' on each photo's cutout
   --runs-big N          warm runs for photos over 6 MP (default: --runs)
   --model NAME          model from the manifest (default isnet-fp16)
   --model-path FILE     a local .onnx file
@@ -38,6 +39,7 @@ export interface BenchArgs extends EngineChoice {
   baseline?: "imgly";
   batch: number;
   cli: boolean;
+  png: boolean;
   json: boolean;
   writeDocs: boolean;
   help: boolean;
@@ -58,6 +60,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       baseline: { type: "string" },
       batch: { type: "string" },
       cli: { type: "boolean", default: false },
+      png: { type: "boolean", default: false },
       model: { type: "string" },
       "model-path": { type: "string" },
       threads: { type: "string" },
@@ -75,6 +78,8 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   if (child !== undefined && child !== "cold" && child !== "bare-cold" && child !== "warm") throw new Error(`unknown --child '${child}'`);
   if (values.baseline !== undefined && values.baseline !== "imgly") throw new Error(`--baseline must be imgly, got '${values.baseline}'`);
   if (values.cli && values.baseline !== undefined) throw new Error("--cli times the cutout command alone; run --baseline separately");
+  if (values.png && (values.cli || values.baseline !== undefined))
+    throw new Error("--png times the PNG writers alone; run --cli and --baseline separately");
   const sizes = values.sizes?.split(",").map((t) => {
     const n = Number(t);
     if (!(n > 0)) throw new Error(`--sizes: '${t}' is not a positive number of megapixels`);
@@ -87,6 +92,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     ...(values["runs-big"] === undefined ? {} : { runsBig: positive("runs-big", values["runs-big"], 5) }),
     batch: values.batch === undefined ? (values.cli ? 10 : 20) : values.batch === "0" ? 0 : positive("batch", values.batch, 20),
     cli: values.cli ?? false,
+    png: values.png ?? false,
     images: values.images ? values.images.split(",").filter((s) => s.length > 0) : [],
     runs: positive("runs", values.runs, 5),
     model: values.model,

@@ -8,6 +8,7 @@ import { type CompareRow, compareRow, renderCompare, writeChart } from "./compar
 import { COMPARE_HEADING, FOUNDATION_HEADING, presetHeading, workspaceRoot, writeBenchmarkDocs } from "./docs.js";
 import { machineInfo } from "./machine.js";
 import { BASELINE_SIZES, DEFAULT_SIZES, makePhotos, type Photo, sourceNote, userPhotos } from "./photos.js";
+import { PNG_HEADING, renderPngBench, runPngBench } from "./png-writer.js";
 import { type ReportContext, renderReport } from "./report.js";
 import { runBareColdChild, runColdChild, runImglyChild, runWarmChild } from "./spawn-child.js";
 import { type PhotoSummary, summarize } from "./summary.js";
@@ -22,6 +23,7 @@ export async function runParent(args: BenchArgs): Promise<number> {
     const sizes = args.sizes ?? (args.baseline ? BASELINE_SIZES : DEFAULT_SIZES);
     const photos = args.images.length > 0 ? await userPhotos(args.images) : await makePhotos(root, dir, sizes);
     if (args.cli) return await runCliSection(args, root, dir, photos);
+    if (args.png) return await runPngSection(args, root, photos);
     const results: PhotoSummary[] = [];
     const compared: CompareRow[] = [];
     const imglyModel = IMGLY_MODELS[args.model ?? "isnet-fp16"];
@@ -63,7 +65,7 @@ export async function runParent(args: BenchArgs): Promise<number> {
       runs: args.runs,
       photos: sourceNote(args.images.length > 0),
       command: benchCommand(),
-      date: new Date().toISOString().slice(0, 10),
+      date: today(),
       load: [loadBefore, os.loadavg()[0]] as [number, number],
     };
     const report = renderReport(results, context);
@@ -95,10 +97,31 @@ export async function runParent(args: BenchArgs): Promise<number> {
 async function runCliSection(args: BenchArgs, root: string, dir: string, photos: Photo[]): Promise<number> {
   log(`the cutout command on ${photos.length} photo(s), ${args.runs} runs each way…`);
   const rows = await runCliBench(root, dir, photos, engineOf(args), args.runs, args.batch);
-  const body = renderCliBench(rows, args.runs, args.batch, benchCommand(), new Date().toISOString().slice(0, 10));
+  return printSection(args, root, CLI_HEADING, rows, renderCliBench(rows, args.runs, args.batch, benchCommand(), today()));
+}
+
+/** `pnpm bench --png`: the PNG writer against libvips', on each photo's cutout. */
+async function runPngSection(args: BenchArgs, root: string, photos: Photo[]): Promise<number> {
+  log(`the PNG writers on ${photos.length} cutout(s), ${args.runs} rounds each…`);
+  const rows = await runPngBench(photos, engineOf(args), args.runs);
+  return printSection(
+    args,
+    root,
+    PNG_HEADING,
+    rows,
+    renderPngBench(rows, args.runs, sourceNote(args.images.length > 0), benchCommand(), today()),
+  );
+}
+
+/** A section's rows as JSON, or its body as text; with --write-docs, the body replaces its section of docs/benchmarks.md. */
+async function printSection(args: BenchArgs, root: string, heading: string, rows: unknown, body: string): Promise<number> {
   process.stdout.write(args.json ? `${JSON.stringify(rows, null, 2)}\n` : `\n${body}\n`);
-  if (args.writeDocs) log(`wrote ${path.relative(process.cwd(), await writeBenchmarkDocs(root, body, CLI_HEADING))}`);
+  if (args.writeDocs) log(`wrote ${path.relative(process.cwd(), await writeBenchmarkDocs(root, body, heading))}`);
   return 0;
+}
+
+function today(): string {
+  return new Date().toISOString().slice(0, 10);
 }
 
 /** imgly's model with the same weights at the same precision as ours. */

@@ -2,6 +2,7 @@ import sharp from "sharp";
 import { encodeBmp } from "../output/bmp.js";
 import { createZip } from "../output/zip.js";
 import type { ConcreteFormat, Rendered } from "../render.js";
+import { encodePng, UnexpectedDeflate } from "./png-encode.js";
 
 export const MIME_TYPES: Record<ConcreteFormat, string> = {
   png: "image/png",
@@ -12,19 +13,16 @@ export const MIME_TYPES: Record<ConcreteFormat, string> = {
 };
 
 /**
- * Encodes rendered pixels. PNG uses a fast zlib level without adaptive
- * filtering: at 12 MP the default costs more than inference. Transparent
- * pixels are black, so runs of them compress well anyway.
+ * Encodes rendered pixels. PNG has its own writer (png-encode.ts): libvips
+ * deflates on one thread, and its fast settings (no row filter) leave files
+ * large, while its adaptive filter costs more than inference at 12 MP.
  */
 export async function encodeRendered(image: Rendered): Promise<Buffer> {
   const { pixels, width, height, channels } = image;
-  const raw = (data: Uint8Array, c: 1 | 3 | 4) => {
-    const pipeline = sharp(data, { raw: { width, height, channels: c } });
-    return c === 1 ? pipeline.toColourspace("b-w") : pipeline;
-  };
+  const raw = (data: Uint8Array, c: 1 | 3 | 4) => rawImage(data, width, height, c);
   switch (image.format) {
     case "png":
-      return raw(pixels, channels).png({ compressionLevel: 3, adaptiveFiltering: false }).toBuffer();
+      return png(pixels, width, height, channels);
     case "webp":
       return raw(pixels, channels).webp({ quality: 90, alphaQuality: 100 }).toBuffer();
     case "jpg":
@@ -34,7 +32,7 @@ export async function encodeRendered(image: Rendered): Promise<Buffer> {
     case "zip": {
       // remove.bg's zip: the (estimated foreground) colours, and the matte beside them.
       const color = await (channels === 4 ? raw(pixels, 4).removeAlpha() : raw(pixels, channels)).jpeg({ quality: 90 }).toBuffer();
-      const alpha = await raw(image.matte, 1).png().toBuffer();
+      const alpha = await png(image.matte, width, height, 1);
       return Buffer.from(
         createZip([
           { name: "color.jpg", data: color },
@@ -43,6 +41,22 @@ export async function encodeRendered(image: Rendered): Promise<Buffer> {
       );
     }
   }
+}
+
+/** A zlib whose stripes cannot be stitched (never seen) falls back to libvips, unfiltered. */
+async function png(pixels: Uint8Array, width: number, height: number, channels: 1 | 3 | 4): Promise<Buffer> {
+  try {
+    const out = await encodePng(pixels, width, height, channels);
+    return Buffer.from(out.buffer, out.byteOffset, out.length);
+  } catch (error) {
+    if (!(error instanceof UnexpectedDeflate)) throw error;
+    return rawImage(pixels, width, height, channels).png({ compressionLevel: 3, adaptiveFiltering: false }).toBuffer();
+  }
+}
+
+function rawImage(data: Uint8Array, width: number, height: number, channels: 1 | 3 | 4): sharp.Sharp {
+  const pipeline = sharp(data, { raw: { width, height, channels } });
+  return channels === 1 ? pipeline.toColourspace("b-w") : pipeline;
 }
 
 function greyToRgb(grey: Uint8Array): Uint8Array {
