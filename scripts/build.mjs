@@ -1,12 +1,16 @@
 // Bundles each package's entry points with esbuild. Native modules (sharp,
 // onnxruntime-node) stay external: they load their own .node files.
+import { readdirSync, rmSync } from "node:fs";
+import path from "node:path";
 import { build } from "esbuild";
 import { actionBundle } from "../packages/github-action/build.config.mjs";
 
 const external = ["sharp", "onnxruntime-node", "onnxruntime-common", "onnxruntime-web"];
 const common = { bundle: true, platform: "node", format: "esm", target: "node20", sourcemap: true, external, logLevel: "warning" };
 
-await Promise.all([
+const core = "packages/core/dist";
+
+const [coreBuild] = await Promise.all([
   build({
     ...common,
     entryPoints: {
@@ -15,8 +19,9 @@ await Promise.all([
       launch: "packages/core/src/cli/launch.ts",
       bench: "packages/core/src/bench/main.ts",
     },
-    outdir: "packages/core/dist",
+    outdir: core,
     splitting: true,
+    metafile: true,
   }),
   // pnpm eval (bench/, private): bundles the engine's source; imgly's baseline is loaded at run time, never bundled.
   build({
@@ -34,3 +39,10 @@ await Promise.all([
   // The GitHub Action's bundle (dist/index.js); scripts/package.mjs there adds the native modules.
   build(actionBundle),
 ]);
+
+// Split chunks get new hashed names whenever their code changes: drop the ones this build did not write
+// (pure.js is the neutral build's, written beside them).
+const written = new Set([...Object.keys(coreBuild.metafile.outputs).map((file) => path.basename(file)), "pure.js", "pure.js.map"]);
+for (const file of readdirSync(core)) {
+  if (/\.js(\.map)?$/.test(file) && !written.has(file)) rmSync(path.join(core, file));
+}
