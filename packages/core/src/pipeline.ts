@@ -159,8 +159,7 @@ export function refineMatte(
       ? alpha
       : applyGuidedFilter(coefficients, guide, scratchDirty(scratch, "refine.guideAlpha", Uint8Array, gn), scratch);
   if (guide !== image && guide.channels === 4) multiplyAlpha(guideAlpha, guide.data);
-  const alphaFloat = scratchDirty(scratch, "refine.alphaFloat", Float32Array, gn);
-  for (let i = 0; i < gn; i++) alphaFloat[i] = guideAlpha[i] / 255;
+  const alphaFloat = toUnit(guideAlpha, scratchDirty(scratch, "refine.alphaFloat", Float32Array, gn));
   // Only soft pixels read the colour estimate, so it is computed only on the cells under them.
   const wanted = alpha
     ? softCells(alpha, width, height, guide.width, guide.height)
@@ -173,7 +172,10 @@ export function refineMatte(
     wanted,
     scratch,
   );
-  if (!alpha) return { ...applyCutout(coefficients, image, estimate, rgba, scratch), width, height };
+  if (!alpha) {
+    const cut = applyCutout(coefficients, image, estimate, rgba, scratch);
+    return { rgba: cut.rgba, alpha: cut.alpha, width, height, foreground: cut.foreground };
+  }
   return { rgba: applyForeground(image, alpha, estimate, rgba), alpha, width, height, foreground: foregroundBox(alpha, width, height) };
 }
 
@@ -186,6 +188,16 @@ export function refineMatte(
 export function guidedRadius(guide: { width: number; height: number }, matte: { width: number; height: number }): number {
   const upscale = Math.max(guide.width / matte.width, guide.height / matte.height);
   return Math.max(2, Math.round(2.5 * upscale));
+}
+
+/**
+ * Alpha bytes as 0..1 floats. A function of its own so that refineMatte has
+ * no long loop: V8 compiled it mid-loop (on-stack replacement) before its
+ * last lines had run, and threw that code away at every image.
+ */
+function toUnit(alpha: Uint8Array, out: Float32Array): Float32Array {
+  for (let i = 0; i < alpha.length; i++) out[i] = alpha[i] / 255;
+  return out;
 }
 
 /** An input that already has transparency keeps it: the model can only remove more. */
