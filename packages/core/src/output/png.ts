@@ -5,9 +5,10 @@ import { crc32 } from "./zip.js";
  * row filter, and the file around a zlib stream. Up stores each byte minus
  * the byte above it. A cutout's transparent rows become zeros, and so do
  * rows that repeat, and a photo's smooth areas come out small, so deflate's
- * fastest levels shrink it well: on a 12 MP cutout, 38% smaller than the
- * unfiltered rows libvips wrote at level 3, and unlike adaptive filtering
- * (which tries all five filters on every row: 5x slower) it costs one pass.
+ * fastest levels shrink it well: 5 to 40% smaller than the unfiltered rows
+ * libvips wrote at level 3 (docs/benchmarks.md, "PNG writer"), and unlike
+ * adaptive filtering, which tries all five filters on every row (4 to 7x
+ * slower there), it costs one pass.
  */
 
 /** PNG colour types by channel count: grey, RGB, RGBA. */
