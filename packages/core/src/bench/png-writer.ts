@@ -24,8 +24,8 @@ type Writer = keyof typeof WRITERS;
 
 export interface PngRow {
   label: string;
-  /** Per writer: encode times (ms) and the file's bytes. */
-  writers: Record<Writer, { ms: number[]; bytes: number }>;
+  /** Per writer: encode wall times and the CPU time they took on all threads (ms), and the file's bytes. */
+  writers: Record<Writer, { ms: number[]; cpuMs: number[]; bytes: number }>;
 }
 
 /**
@@ -44,11 +44,15 @@ export async function runPngBench(photos: Photo[], engine: EngineOptions, runs: 
       const row = { label: photo.label, writers: {} as PngRow["writers"] };
       for (let round = -1; round < runs; round++) {
         for (const name of Object.keys(WRITERS) as Writer[]) {
+          const cpu = process.cpuUsage();
           const start = performance.now();
           const file = await WRITERS[name](rgba, info.width, info.height);
           const ms = performance.now() - start;
-          row.writers[name] ??= { ms: [], bytes: file.length };
-          if (round >= 0) row.writers[name].ms.push(ms);
+          const { user, system } = process.cpuUsage(cpu);
+          row.writers[name] ??= { ms: [], cpuMs: [], bytes: file.length };
+          if (round < 0) continue;
+          row.writers[name].ms.push(ms);
+          row.writers[name].cpuMs.push((user + system) / 1000);
         }
       }
       rows.push(row);
@@ -64,14 +68,15 @@ export function renderPngBench(rows: PngRow[], runs: number, photos: string, com
   const base = "libvips level 3, unfiltered";
   const mb = (bytes: number) => (bytes / 1e6).toFixed(2);
   return [
-    `A photo's cutout (the engine's RGBA for it) written as PNG by Cutout's writer (packages/core/src/node/png-encode.ts: rows Up-filtered, deflated at zlib level 2 in stripes on libuv's threads, stitched into one stream), by libvips as the engine called it before (zlib level 3, no row filter) and by libvips with its adaptive row filter (level 3; each row tries all five filters). Median of ${runs} rounds after one untimed round; the writers take turns within a round, on the same pixels. Ratios are Cutout / libvips level 3.`,
+    `A photo's cutout (the engine's RGBA for it) written as PNG by Cutout's writer (packages/core/src/node/png-encode.ts: rows Up-filtered, deflated at zlib level 2 in stripes on libuv's threads, stitched into one stream), by libvips as the engine called it before (zlib level 3, no row filter) and by libvips with its adaptive row filter (level 3; each row tries all five filters). Median of ${runs} rounds after one untimed round; the writers take turns within a round, on the same pixels. CPU is the process's user and system time during the encode, all threads together: a caller encoding one image while the next is in inference shares the cores. Ratios are Cutout / libvips level 3.`,
     "",
     table(
-      ["photo", ...names.flatMap((n) => [`${n} (ms)`, `${n} (MB)`]), "time ratio", "size ratio"],
+      ["photo", ...names.flatMap((n) => [`${n} (ms)`, "CPU (ms)", "MB"]), "time ratio", "CPU ratio", "size ratio"],
       rows.map((r) => [
         r.label,
-        ...names.flatMap((n) => [median(r.writers[n].ms).toFixed(0), mb(r.writers[n].bytes)]),
+        ...names.flatMap((n) => [median(r.writers[n].ms).toFixed(0), median(r.writers[n].cpuMs).toFixed(0), mb(r.writers[n].bytes)]),
         (median(r.writers.cutout.ms) / median(r.writers[base].ms)).toFixed(2),
+        (median(r.writers.cutout.cpuMs) / median(r.writers[base].cpuMs)).toFixed(2),
         (r.writers.cutout.bytes / r.writers[base].bytes).toFixed(2),
       ]),
     ),

@@ -7,7 +7,8 @@ import { BufferPool } from "../scratch.js";
  * zlib level: 2 is deflate's fast strategy with a little more matching than
  * 1. With Up-filtered rows and the stripes in parallel, the bench's 12 MP
  * cutout came out 38% smaller than the unfiltered level 3 libvips wrote, in
- * 0.7x its time (`pnpm bench --png`; real photos shrink less).
+ * 0.6 to 0.7x its time and the same CPU time (`pnpm bench --png`; real
+ * photos shrink less).
  */
 const LEVEL = 2;
 /** Rows are deflated in stripes of about this many bytes, at most MAX_STRIPES of them. */
