@@ -173,6 +173,7 @@ export function refineMatte(
     scratch,
   );
   if (!alpha) {
+    // Fields by name, not a spread of applyCutout's result: the spread was where V8 gave up on this function (see toUnit).
     const cut = applyCutout(coefficients, image, estimate, rgba, scratch);
     return { rgba: cut.rgba, alpha: cut.alpha, width, height, foreground: cut.foreground };
   }
