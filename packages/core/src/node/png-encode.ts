@@ -17,7 +17,11 @@ const MAX_STRIPES = 16;
 /** Stripes deflating at once: libuv's thread pool has four threads unless UV_THREADPOOL_SIZE says otherwise. */
 const IN_FLIGHT = 4;
 
-/** Filtered stripes, reused from one image to the next (fresh memory costs page faults); shared by concurrent encodes. */
+/**
+ * Filtered stripes, reused from one image to the next (fresh memory costs
+ * page faults) and shared by concurrent encodes: at most eight buffers and
+ * 32 MB are kept between encodes, for the life of the process.
+ */
 const stripeBuffers = new BufferPool(2 * IN_FLIGHT, 32 << 20);
 
 /** Node 20.15+ has a native CRC-32; older Nodes use the portable one. */
