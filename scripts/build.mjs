@@ -10,7 +10,7 @@ const common = { bundle: true, platform: "node", format: "esm", target: "node20"
 
 const core = "packages/core/dist";
 
-const [coreBuild] = await Promise.all([
+const [coreBuild, , pureBuild] = await Promise.all([
   build({
     ...common,
     entryPoints: {
@@ -34,15 +34,16 @@ const [coreBuild] = await Promise.all([
     ...common,
     platform: "neutral",
     entryPoints: { pure: "packages/core/src/pure.ts" },
-    outdir: "packages/core/dist",
+    outdir: core,
+    metafile: true,
   }),
   // The GitHub Action's bundle (dist/index.js); scripts/package.mjs there adds the native modules.
   build(actionBundle),
 ]);
 
-// Split chunks get new hashed names whenever their code changes: drop the ones this build did not write
-// (pure.js is the neutral build's, written beside them).
-const written = new Set([...Object.keys(coreBuild.metafile.outputs).map((file) => path.basename(file)), "pure.js", "pure.js.map"]);
+// Split chunks get new hashed names whenever their code changes: drop the ones neither build into it wrote.
+const outputs = [coreBuild, pureBuild].flatMap((result) => Object.keys(result.metafile.outputs));
+const written = new Set(outputs.map((file) => path.basename(file)));
 for (const file of readdirSync(core)) {
   if (/\.js(\.map)?$/.test(file) && !written.has(file)) rmSync(path.join(core, file));
 }

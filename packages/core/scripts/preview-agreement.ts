@@ -4,6 +4,7 @@
 //   npx tsx scripts/preview-agreement.ts
 import { join } from "node:path";
 import sharp from "sharp";
+import { iouAtHalf } from "../../../test/support/mattes.js";
 import { decodeImage } from "../src/node/decode.js";
 import { Remover } from "../src/node/remover.js";
 import { sharpResize } from "../src/node/sharp-resize.js";
@@ -20,19 +21,13 @@ for (const name of ["car-1", "anime-girl-1"]) {
   const a = (await remover.remove(big, { format: "mask", maxPngPixels: 1e9 })).alpha;
   const full = await cutoutPixels((await decodeImage(big, 1e9)).image, await remover.load(), sharpResize);
   const b = full.alpha;
-  let inter = 0,
-    union = 0,
-    sad = 0,
+  let sad = 0,
     max = 0;
   for (let i = 0; i < a.length; i++) {
-    const x = a[i] >= 128,
-      y = b[i] >= 128;
-    if (x && y) inter++;
-    if (x || y) union++;
     const d = Math.abs(a[i] - b[i]);
     sad += d;
     if (d > max) max = d;
   }
-  console.log(`${name} ${w}x${h}: IoU ${(inter / union).toFixed(4)}, MAE ${(sad / a.length / 255).toFixed(5)}, max |diff| ${max}`);
+  console.log(`${name} ${w}x${h}: IoU ${iouAtHalf(a, b).toFixed(4)}, MAE ${(sad / a.length / 255).toFixed(5)}, max |diff| ${max}`);
 }
 await remover.close();

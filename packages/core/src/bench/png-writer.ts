@@ -1,7 +1,7 @@
 import sharp from "sharp";
+import { libvipsPng } from "../node/encode.js";
 import { encodePng } from "../node/png-encode.js";
-import type { EngineOptions } from "../node/remover.js";
-import { Remover } from "../node/remover.js";
+import { type EngineOptions, Remover } from "../node/remover.js";
 import type { Photo } from "./photos.js";
 import { median } from "./stats.js";
 import { table } from "./table.js";
@@ -11,10 +11,7 @@ export const PNG_HEADING = "## PNG writer";
 /** The writers timed: ours, libvips as the engine called it before, and libvips with its adaptive row filter (its smaller files). */
 const WRITERS = {
   cutout: (rgba: Uint8Array, width: number, height: number) => encodePng(rgba, width, height, 4),
-  "libvips level 3, unfiltered": (rgba: Uint8Array, width: number, height: number) =>
-    sharp(rgba, { raw: { width, height, channels: 4 } })
-      .png({ compressionLevel: 3, adaptiveFiltering: false })
-      .toBuffer(),
+  "libvips level 3, unfiltered": (rgba: Uint8Array, width: number, height: number) => libvipsPng(rgba, width, height, 4),
   "libvips level 3, adaptive filter": (rgba: Uint8Array, width: number, height: number) =>
     sharp(rgba, { raw: { width, height, channels: 4 } })
       .png({ compressionLevel: 3, adaptiveFiltering: true })

@@ -43,15 +43,20 @@ export async function encodeRendered(image: Rendered): Promise<Buffer> {
   }
 }
 
-/** A zlib whose stripes cannot be stitched (never seen) falls back to libvips, unfiltered. */
+/** A zlib whose stripes cannot be stitched (never seen) falls back to libvips. */
 async function png(pixels: Uint8Array, width: number, height: number, channels: 1 | 3 | 4): Promise<Buffer> {
   try {
     const out = await encodePng(pixels, width, height, channels);
     return Buffer.from(out.buffer, out.byteOffset, out.length);
   } catch (error) {
     if (!(error instanceof UnexpectedDeflate)) throw error;
-    return rawImage(pixels, width, height, channels).png({ compressionLevel: 3, adaptiveFiltering: false }).toBuffer();
+    return libvipsPng(pixels, width, height, channels);
   }
+}
+
+/** libvips' fast PNG: zlib level 3, no row filter (the engine's writer before png-encode.ts; `pnpm bench --png` compares them). */
+export function libvipsPng(pixels: Uint8Array, width: number, height: number, channels: 1 | 3 | 4): Promise<Buffer> {
+  return rawImage(pixels, width, height, channels).png({ compressionLevel: 3, adaptiveFiltering: false }).toBuffer();
 }
 
 function rawImage(data: Uint8Array, width: number, height: number, channels: 1 | 3 | 4): sharp.Sharp {

@@ -19,10 +19,10 @@ const FILTER_UP = 2;
 
 /**
  * Rows [y0, y1) of `pixels` (stride bytes each), each prefixed with its filter
- * byte and Up-filtered, written to `out` from offset 0. Returns the bytes
- * written. Row 0 has no row above: Up leaves it as it is (PNG's rule).
+ * byte and Up-filtered, written to `out` from offset 0. Row 0 has no row
+ * above: Up leaves it as it is (PNG's rule).
  */
-export function filterRowsUp(pixels: Uint8Array, stride: number, y0: number, y1: number, out: Uint8Array): number {
+export function filterRowsUp(pixels: Uint8Array, stride: number, y0: number, y1: number, out: Uint8Array): void {
   const aligned = stride % 4 === 0 && pixels.byteOffset % 4 === 0;
   // Four bytes at a time where rows start on word boundaries: a bytewise
   // subtraction modulo 256 without borrows between lanes (SWAR).
@@ -42,7 +42,6 @@ export function filterRowsUp(pixels: Uint8Array, stride: number, y0: number, y1:
     }
     o += stride;
   }
-  return o;
 }
 
 const HIGH = 0x80808080;
