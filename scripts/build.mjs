@@ -4,11 +4,15 @@ import { readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { build } from "esbuild";
 import { actionBundle } from "../packages/github-action/build.config.mjs";
+import { buildKernels } from "./build-kernels.mjs";
 
 const external = ["sharp", "onnxruntime-node", "onnxruntime-common", "onnxruntime-web"];
 const common = { bundle: true, platform: "node", format: "esm", target: "node20", sourcemap: true, external, logLevel: "warning" };
 
 const core = "packages/core/dist";
+
+// First: every bundle below imports the kernels' bytes.
+await buildKernels();
 
 const [coreBuild, , pureBuild] = await Promise.all([
   build({

@@ -1,10 +1,9 @@
 import type { Box, PixelImage, PixelResizer, Plane } from "./image.js";
 import { foregroundBox } from "./matte/bounding-box.js";
 import { applyCutout } from "./matte/cutout.js";
-import { applyForeground, blockCells, estimateForeground, softCells } from "./matte/foreground.js";
-import { applyGuidedFilter, fitGuidedFilter, settledBlocks, snapMatte, UNSETTLED } from "./matte/guided-filter.js";
+import { applyForeground, blockCells, estimateForeground, softCells, unitAlpha } from "./matte/foreground.js";
+import { applyGuidedFilter, fitGuidedFilter, settledBlocks, UNSETTLED, workingMatte } from "./matte/guided-filter.js";
 import { MAX_DIRECT_SHRINK, toInputTensor } from "./matte/preprocess.js";
-import { resizePlane } from "./matte/resize.js";
 import { type Scratch, scratchDirty } from "./scratch.js";
 import type { MatteSession } from "./sessions/session.js";
 
@@ -145,36 +144,31 @@ export function refineMatte(
 ): Omit<CutoutPixels, "timings"> {
   const { width, height } = image;
   const gn = guide.width * guide.height;
-  const working = resizePlane(matte, guide.width, guide.height, scratchDirty(scratch, "refine.matte", Float32Array, gn));
-  snapMatte(working.data);
+  const working = workingMatte(matte, guide.width, guide.height);
   const long = Math.max(guide.width, guide.height);
-  const coefficients = fitGuidedFilter(guide, working, guidedRadius(guide, matte), 1e-4, scratch);
+  const coefficients = fitGuidedFilter(guide, working, guidedRadius(guide, matte), 1e-4);
   const rgba = rgbaBuffer?.(width * height * 4);
   // A photo larger than its guide, without alpha of its own, is cut out in one full-size pass (applyCutout).
   const onePass = guide !== image && image.channels === 3;
-  const alpha = onePass ? undefined : applyGuidedFilter(coefficients, image, undefined, scratch);
+  const alpha = onePass ? undefined : applyGuidedFilter(coefficients, image);
   if (alpha && image.channels === 4) multiplyAlpha(alpha, image.data);
   const guideAlpha =
-    guide === image && alpha
-      ? alpha
-      : applyGuidedFilter(coefficients, guide, scratchDirty(scratch, "refine.guideAlpha", Uint8Array, gn), scratch);
+    guide === image && alpha ? alpha : applyGuidedFilter(coefficients, guide, scratchDirty(scratch, "refine.guideAlpha", Uint8Array, gn));
   if (guide !== image && guide.channels === 4) multiplyAlpha(guideAlpha, guide.data);
-  const alphaFloat = toUnit(guideAlpha, scratchDirty(scratch, "refine.alphaFloat", Float32Array, gn));
   // Only soft pixels read the colour estimate, so it is computed only on the cells under them.
   const wanted = alpha
     ? softCells(alpha, width, height, guide.width, guide.height)
-    : blockCells(settledBlocks(coefficients, scratch), guide.width, guide.height, UNSETTLED);
+    : blockCells(settledBlocks(coefficients), guide.width, guide.height, UNSETTLED);
   const estimate = estimateForeground(
     guide,
-    alphaFloat,
+    unitAlpha(guideAlpha),
     Math.max(2, Math.round(long / 22)),
     Math.max(1, Math.round(long / 340)),
     wanted,
-    scratch,
   );
   if (!alpha) {
     // Fields by name, not a spread of applyCutout's result: the spread was where V8 gave up on this function (see toUnit).
-    const cut = applyCutout(coefficients, image, estimate, rgba, scratch);
+    const cut = applyCutout(coefficients, image, estimate, rgba);
     return { rgba: cut.rgba, alpha: cut.alpha, width, height, foreground: cut.foreground };
   }
   return { rgba: applyForeground(image, alpha, estimate, rgba), alpha, width, height, foreground: foregroundBox(alpha, width, height) };
@@ -189,16 +183,6 @@ export function refineMatte(
 export function guidedRadius(guide: { width: number; height: number }, matte: { width: number; height: number }): number {
   const upscale = Math.max(guide.width / matte.width, guide.height / matte.height);
   return Math.max(2, Math.round(2.5 * upscale));
-}
-
-/**
- * Alpha bytes as 0..1 floats. A function of its own so that refineMatte has
- * no long loop: V8 compiled it mid-loop (on-stack replacement) before its
- * last lines had run, and threw that code away at every image.
- */
-function toUnit(alpha: Uint8Array, out: Float32Array): Float32Array {
-  for (let i = 0; i < alpha.length; i++) out[i] = alpha[i] / 255;
-  return out;
 }
 
 /** An input that already has transparency keeps it: the model can only remove more. */

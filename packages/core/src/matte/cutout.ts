@@ -1,7 +1,6 @@
 import type { Box, PixelImage } from "../image.js";
-import type { Scratch } from "../scratch.js";
 import { BoxBuilder } from "./bounding-box.js";
-import { type ColourEstimate, ForegroundWriter } from "./foreground.js";
+import type { ColourEstimate } from "./foreground.js";
 import { applyGuidedFilter, type GuidedCoefficients, UNSETTLED } from "./guided-filter.js";
 
 /**
@@ -18,21 +17,20 @@ export function applyCutout(
   image: PixelImage,
   estimate: ColourEstimate,
   rgba: Uint8Array = new Uint8Array(image.width * image.height * 4),
-  scratch?: Scratch,
 ): { alpha: Uint8Array; rgba: Uint8Array; foreground: Box | null } {
   if (image.channels !== 3) throw new RangeError("applyCutout takes an RGB photo: an input alpha changes the matte after the filter");
   const { width } = image;
-  const writer = new ForegroundWriter(image, estimate, rgba);
   const box = new BoxBuilder();
   const alpha = new Uint8Array(image.width * image.height);
-  applyGuidedFilter(coefficients, image, alpha, scratch, (y, x0, x1, known) => {
-    if (known !== UNSETTLED) {
-      writer.fill(y, x0, x1, known === 0 ? 0 : 255);
-      if (known !== 0) box.add(y, x0, x1);
-      return;
-    }
-    writer.write(y, x0, x1, alpha);
-    box.scan(alpha, y * width, y, x0, x1);
-  });
+  applyGuidedFilter(
+    coefficients,
+    image,
+    alpha,
+    (y, x0, x1, known) => {
+      if (known === UNSETTLED) box.scan(alpha, y * width, y, x0, x1);
+      else if (known !== 0) box.add(y, x0, x1);
+    },
+    { estimate, rgba },
+  );
   return { alpha, rgba, foreground: box.box() };
 }

@@ -1,8 +1,8 @@
 import type { PixelImage } from "../image.js";
-import type { Scratch } from "../scratch.js";
-import { blurFusion, type Colours, type FusionRow, TERMS } from "./blur-fusion.js";
+import { type Kernels, kernels, type Layout } from "../wasm/kernels.js";
+import { blurFusion, type HeldPlanes } from "./blur-fusion.js";
 import { type CellMask, cellMask, flaggedRuns, type Rect } from "./cells.js";
-import { axisWeights, resizePlane } from "./resize.js";
+import { axisWeights } from "./resize.js";
 
 /**
  * Cells of the small pass. Its only context is its radius (3 px at working
@@ -28,9 +28,9 @@ export interface ColourEstimate {
  * then a small one. Box blurs keep it O(1) per pixel. The large pass only
  * yields smooth colour fields, so it runs at a quarter of the size, 16 times
  * cheaper, and is upsampled for the small pass. `wanted` (from `softCells`)
- * limits the small pass to the cells that will be read; the others stay 0
- * (with `scratch`, from which the estimate is then borrowed, they hold
- * whatever was there).
+ * limits the small pass to the cells that will be read; the others hold
+ * whatever was there. The estimate lives in kernel memory (wasm/kernels.ts):
+ * it is valid until the next one, and reading it after that throws.
  */
 export function estimateForeground(
   image: PixelImage,
@@ -38,119 +38,125 @@ export function estimateForeground(
   largeRadius: number,
   smallRadius: number,
   wanted: CellMask = cellMask(image.width, image.height, CELL_WIDTH, CELL_HEIGHT, 1),
-  scratch?: Scratch,
 ): ColourEstimate {
   const { width, height } = image;
   if (wanted.width !== width || wanted.height !== height) {
     throw new RangeError(`cell mask is for ${wanted.width}x${wanted.height} but the image is ${width}x${height}`);
   }
+  const k = kernels();
+  // The alpha first: unitAlpha's view of it is lost if holding the pixels grows the memory.
+  const alphaAt = k.hold("estimate.alpha", alpha);
+  const pixels = k.hold("estimate.image", image.data);
   const factor = largeRadius >= 16 && width >= 64 && height >= 64 ? 4 : 1;
   const w = factor === 1 ? width : Math.round(width / factor);
   const h = factor === 1 ? height : Math.round(height / factor);
-  const smallAlpha = factor === 1 ? alpha : resizePlane({ data: alpha, width, height }, w, h).data;
-  const smallI = shrinkColours(image, w, h);
-  const small: Colours = { data: smallI, channels: 3, scale: 1 };
+  const smallAlpha = factor === 1 ? alphaAt : shrinkAlpha(k, alphaAt, width, height, w, h);
+  const smallColours = shrinkColours(k, pixels, image, w, h);
   const first = blurFusion(
+    k,
     w,
     h,
     largeRadius / factor,
     smallAlpha,
-    small,
+    { at: smallColours, bytes: false, channels: 3, scale: 1 },
     squares(w, h, largeRadius / factor),
-    photoTerms(smallI, smallAlpha, w),
-    scratch,
-    "large",
+    undefined,
+    "estimate.large",
   );
-  const photo: Colours = { data: image.data, channels: image.channels, scale: 1 / 255 };
-  return blurFusion(
+  const estimate = blurFusion(
+    k,
     width,
     height,
     smallRadius,
-    alpha,
-    photo,
+    alphaAt,
+    { at: pixels, bytes: true, channels: image.channels, scale: 1 / 255 },
     flaggedRuns(wanted, 2 * smallRadius, MAX_RUN),
-    upsampledTerms(first, alpha, width, height),
-    scratch,
-    "small",
+    first,
+    "estimate.small",
   );
-}
-
-/** The first pass's terms: the photo's own colours stand for both the foreground and the background. */
-function photoTerms(colours: Float32Array, alpha: Float32Array, width: number): FusionRow {
-  return (y, x0, x1, out) => {
-    for (let i = y * width + x0, o = 0; i < y * width + x1; i++, o += TERMS) {
-      const a = alpha[i];
-      out[o] = a;
-      for (let c = 0; c < 3; c++) {
-        const v = colours[i * 3 + c];
-        out[o + 1 + c] = v * a;
-        out[o + 4 + c] = v * (1 - a);
-      }
-    }
-  };
+  return new HeldEstimate(estimate);
 }
 
 /**
- * The second pass's terms, from the first pass's estimates upsampled
- * bilinearly to `alpha`'s size as resizePlane would: down each column once
- * per row, then along the row.
+ * Alpha bytes as 0..1 floats, for estimateForeground: written by a kernel
+ * where the estimate reads them, so pass the result to it straight away
+ * (a later kernel call may invalidate the view).
  */
-function upsampledTerms(first: ColourEstimate, alpha: Float32Array, width: number, height: number): FusionRow {
-  const { width: w, height: h } = first;
-  const { xs0, xs1, xw } = axisWeights(w, width);
-  const { xs0: ys0, xs1: ys1, xw: yw } = axisWeights(h, height);
-  const planes = [...first.F, ...first.B];
-  const column = new Float64Array(planes.length * w);
-  return (y, x0, x1, out) => {
-    const r0 = ys0[y] * w;
-    const r1 = ys1[y] * w;
-    const wy = yw[y];
-    const c0 = xs0[x0];
-    for (let k = 0; k < 6; k++) {
-      const p = planes[k];
-      for (let c = c0, o = k; c <= xs1[x1 - 1]; c++, o += 6) column[o] = p[r0 + c] + (p[r1 + c] - p[r0 + c]) * wy;
-    }
-    for (let x = x0, i = y * width + x0, o = 0; x < x1; x++, i++, o += TERMS) {
-      const a = alpha[i];
-      const j0 = (xs0[x] - c0) * 6;
-      const j1 = (xs1[x] - c0) * 6;
-      const wx = xw[x];
-      out[o] = a;
-      out[o + 1] = (column[j0] + (column[j1] - column[j0]) * wx) * a;
-      out[o + 2] = (column[j0 + 1] + (column[j1 + 1] - column[j0 + 1]) * wx) * a;
-      out[o + 3] = (column[j0 + 2] + (column[j1 + 2] - column[j0 + 2]) * wx) * a;
-      out[o + 4] = (column[j0 + 3] + (column[j1 + 3] - column[j0 + 3]) * wx) * (1 - a);
-      out[o + 5] = (column[j0 + 4] + (column[j1 + 4] - column[j0 + 4]) * wx) * (1 - a);
-      out[o + 6] = (column[j0 + 5] + (column[j1 + 5] - column[j0 + 5]) * wx) * (1 - a);
-    }
-  };
+export function unitAlpha(alpha: Uint8Array): Float32Array {
+  const k = kernels();
+  const { at } = k.region("estimate.alpha", alpha.length * 4);
+  const staging = k.staging();
+  const bytes = staging.take(alpha.length);
+  k.reserve(staging.bytes);
+  k.copyIn(bytes, alpha);
+  k.exports.unitAlpha(bytes, alpha.length, at);
+  return new Float32Array(k.buffer, at, alpha.length);
 }
 
-/** The photo's colours at w x h, interleaved, bilinear like resizePlane (the same colours when the size is the photo's). */
-function shrinkColours(image: PixelImage, w: number, h: number): Float32Array {
-  const { width, height, channels, data } = image;
-  const out = new Float32Array(w * h * 3);
-  const { xs0, xs1, xw } = axisWeights(width, w);
-  const { xs0: ys0, xs1: ys1, xw: yw } = axisWeights(height, h);
-  const k = 1 / 255;
-  for (let y = 0, o = 0; y < h; y++) {
-    const r0 = ys0[y] * width;
-    const r1 = ys1[y] * width;
-    const wy = yw[y];
-    for (let x = 0; x < w; x++) {
-      const j00 = (r0 + xs0[x]) * channels;
-      const j01 = (r0 + xs1[x]) * channels;
-      const j10 = (r1 + xs0[x]) * channels;
-      const j11 = (r1 + xs1[x]) * channels;
-      const wx = xw[x];
-      for (let c = 0; c < 3; c++, o++) {
-        const top = data[j00 + c] + (data[j01 + c] - data[j00 + c]) * wx;
-        const bottom = data[j10 + c] + (data[j11 + c] - data[j10 + c]) * wx;
-        out[o] = (top + (bottom - top) * wy) * k;
-      }
-    }
+/** How many estimates there have been: an estimate is valid while it is the last. */
+let estimates = 0;
+
+/** An estimate in kernel memory, whose planes are views taken when read (the memory may have grown since). */
+class HeldEstimate implements ColourEstimate {
+  private readonly count = ++estimates;
+  readonly width: number;
+  readonly height: number;
+
+  constructor(private readonly held: HeldPlanes) {
+    this.width = held.width;
+    this.height = held.height;
   }
-  return out;
+
+  get F(): ColourEstimate["F"] {
+    return [this.plane(0), this.plane(1), this.plane(2)];
+  }
+
+  get B(): ColourEstimate["B"] {
+    return [this.plane(3), this.plane(4), this.plane(5)];
+  }
+
+  /** Where the six planes start in kernel memory. */
+  at(): number {
+    if (this.count !== estimates) throw new Error("this colour estimate was replaced by a later one");
+    return this.held.at;
+  }
+
+  private plane(i: number): Float32Array {
+    const n = this.width * this.height;
+    return new Float32Array(kernels().buffer, this.at() + i * n * 4, n);
+  }
+}
+
+/** The alpha at `alpha` (width x height), bilinearly resized to w x h like resizePlane, into kernel memory. */
+function shrinkAlpha(k: Kernels, alpha: number, width: number, height: number, w: number, h: number): number {
+  const { at } = k.region("estimate.largeAlpha", w * h * 4);
+  const rows = axisWeights(height, h);
+  const [xs0, xs1, xw] = k.axis(k.staging(), axisWeights(width, w));
+  for (let y = 0; y < h; y++) {
+    k.exports.resizeRow(
+      alpha + rows.xs0[y] * width * 4,
+      alpha + rows.xs1[y] * width * 4,
+      rows.xw[y],
+      xs0,
+      xs1,
+      xw,
+      width === w,
+      w,
+      0,
+      at + y * w * 4,
+    );
+  }
+  return at;
+}
+
+/** The photo's colours (at `pixels`) at w x h, three floats a pixel in 0..1, bilinear like resizePlane (the same colours at the photo's size). */
+function shrinkColours(k: Kernels, pixels: number, image: PixelImage, w: number, h: number): number {
+  const { at } = k.region("estimate.largeColours", w * h * 3 * 4);
+  const staging = k.staging();
+  const columns = k.axis(staging, axisWeights(image.width, w));
+  const rows = k.axis(staging, axisWeights(image.height, h));
+  k.exports.shrinkColours(pixels, image.width, image.channels, ...columns, ...rows, w, h, at);
+  return at;
 }
 
 /**
@@ -247,11 +253,10 @@ export function blockCells(settled: Uint16Array, width: number, height: number, 
 
 /**
  * Writes un-premultiplied RGBA at full size: transparent pixels are black,
- * opaque pixels keep the photo's
- * colour; soft pixels get the colour that, composited over the estimated
- * background, reproduces the photo: F = (I - (1 - a) * B) / a. Where alpha is
- * small that division amplifies noise, so it fades into the smooth estimate.
- * Every byte of `out` is written.
+ * opaque pixels keep the photo's colour; soft pixels get the colour that,
+ * composited over the estimated background, reproduces the photo:
+ * F = (I - (1 - a) * B) / a. Where alpha is small that division amplifies
+ * noise, so it fades into the smooth estimate. Every byte of `out` is written.
  */
 export function applyForeground(
   image: PixelImage,
@@ -259,101 +264,76 @@ export function applyForeground(
   estimate: ColourEstimate,
   out: Uint8Array = new Uint8Array(image.width * image.height * 4),
 ): Uint8Array {
-  const writer = new ForegroundWriter(image, estimate, out);
-  for (let y = 0; y < image.height; y++) writer.write(y, 0, image.width, alpha);
+  const { width, height, channels } = image;
+  const k = kernels();
+  const staging = k.staging();
+  const pxAt = staging.take(width * channels);
+  const alphaAt = staging.take(width);
+  const rows = new ForegroundRows(k, staging, image, estimate, out);
+  for (let y = 0; y < height; y++) {
+    k.copyIn(pxAt, image.data.subarray(y * width * channels, (y + 1) * width * channels));
+    k.copyIn(alphaAt, alpha.subarray(y * width, (y + 1) * width));
+    rows.write(y, pxAt, alphaAt);
+  }
   return out;
 }
 
 /**
- * applyForeground a run of pixels at a time, for a caller that knows its
- * alpha row by row (the pipeline's single full-size pass).
+ * applyForeground a row at a time, for a caller that has each row's pixels
+ * and alpha in kernel memory (applyGuidedFilter, cutting out in one pass).
+ * The arithmetic is the kernel writeForeground (packages/core/assembly/foreground.ts),
+ * which reads the estimate in place.
  */
-export class ForegroundWriter {
-  private readonly words: Uint32Array;
-  private readonly columns: ReturnType<typeof axisWeights>;
+export class ForegroundRows {
+  private readonly estimate: number;
+  private readonly plane: number;
+  private readonly columns: [number, number, number];
   private readonly rows: ReturnType<typeof axisWeights>;
-  /** The estimate's F and B planes blended down to the current row, interleaved per column. */
-  private readonly blended: Float64Array;
+  private readonly rgba: number;
+  private readonly blended: number;
 
+  /** Takes what it needs from `staging`: the caller takes nothing after it. */
   constructor(
+    private readonly k: Kernels,
+    staging: Layout,
     private readonly image: PixelImage,
-    private readonly estimate: ColourEstimate,
+    private readonly source: ColourEstimate,
     readonly out: Uint8Array,
   ) {
     const { width, height } = image;
     if (out.length !== width * height * 4) throw new RangeError(`out has ${out.length} bytes, an RGBA image ${width * height * 4}`);
-    // Opaque and transparent pixels, most of a photo, are written as one little-endian word.
-    this.words = new Uint32Array(out.buffer, out.byteOffset, out.length >> 2);
-    this.columns = axisWeights(estimate.width, width);
-    this.rows = axisWeights(estimate.height, height);
-    this.blended = new Float64Array(estimate.width * 6);
+    this.plane = source.width * source.height;
+    this.estimate = source instanceof HeldEstimate ? source.at() : staging.take(this.plane * 6 * 4);
+    this.columns = k.axis(staging, axisWeights(source.width, width));
+    this.rows = axisWeights(source.height, height);
+    this.rgba = staging.take(width * 4);
+    this.blended = staging.take(source.width * 6 * 8);
+    k.reserve(staging.bytes);
+    // An estimate made elsewhere (a test's reference) is copied in whole.
+    if (!(source instanceof HeldEstimate))
+      for (const [i, p] of [...source.F, ...source.B].entries()) k.copyIn(this.estimate + i * this.plane * 4, p);
   }
 
-  /** Pixels [x0, x1) of row y, all of alpha `known`: 0 (cleared to black) or 255 (the photo's colour). */
-  fill(y: number, x0: number, x1: number, known: 0 | 255): void {
-    const row = y * this.image.width;
-    if (known === 0) {
-      this.words.fill(0, row + x0, row + x1);
-      return;
-    }
-    const { words } = this;
-    const { data: px, channels } = this.image;
-    for (let i = row + x0, j = i * channels; i < row + x1; i++, j += channels) {
-      words[i] = (px[j] | (px[j + 1] << 8) | (px[j + 2] << 16) | 0xff000000) >>> 0;
-    }
-  }
-
-  /** Pixels [x0, x1) of row y, from `alpha` (the whole image's). */
-  write(y: number, x0: number, x1: number, alpha: Uint8Array): void {
-    const { words, out, blended } = this;
-    const { data: px, channels, width } = this.image;
-    const { xs0, xs1, xw } = this.columns;
-    let rowBlended = false;
-    for (let x = x0; x < x1; x++) {
-      const i = y * width + x;
-      const j = i * channels;
-      const o = i * 4;
-      const a8 = alpha[i];
-      // Fully transparent pixels are (0, 0, 0, 0): the removed background is not kept hidden in the file.
-      if (a8 === 0) {
-        words[i] = 0;
-        continue;
-      }
-      if (a8 === 255) {
-        words[i] = (px[j] | (px[j + 1] << 8) | (px[j + 2] << 16) | 0xff000000) >>> 0;
-        continue;
-      }
-      // The estimate blended down to this row, from the first soft pixel on, once per run.
-      if (!rowBlended) {
-        this.blendRow(y, xs0[x], xs1[x1 - 1]);
-        rowBlended = true;
-      }
-      const v0 = xs0[x] * 6;
-      const v1 = xs1[x] * 6;
-      const wx = xw[x];
-      out[o + 3] = a8;
-      const a = a8 / 255;
-      const trust = a >= 0.5 ? 1 : a * 2;
-      for (let c = 0; c < 3; c++) {
-        const bg = (blended[v0 + 3 + c] + (blended[v1 + 3 + c] - blended[v0 + 3 + c]) * wx) * 255;
-        let f = (px[j + c] - (1 - a) * bg) / a;
-        f = f < 0 ? 0 : f > 255 ? 255 : f;
-        if (trust < 1) f = f * trust + (blended[v0 + c] + (blended[v1 + c] - blended[v0 + c]) * wx) * 255 * (1 - trust);
-        out[o + c] = (f + 0.5) | 0;
-      }
-    }
-  }
-
-  /** The six estimate planes (F then B) blended down to row y, for estimate columns [c0, c1], into `blended`. */
-  private blendRow(y: number, c0: number, c1: number): void {
-    const { F, B, width: ew } = this.estimate;
-    const r0 = this.rows.xs0[y] * ew;
-    const r1 = this.rows.xs1[y] * ew;
-    const wy = this.rows.xw[y];
-    const planes = [F[0], F[1], F[2], B[0], B[1], B[2]];
-    for (let k = 0; k < 6; k++) {
-      const p = planes[k] as Float32Array;
-      for (let c = c0, v = c0 * 6 + k; c <= c1; c++, v += 6) this.blended[v] = p[r0 + c] + (p[r1 + c] - p[r0 + c]) * wy;
-    }
+  /** Row y, from its pixels and alpha at pxAt and alphaAt in kernel memory. */
+  write(y: number, pxAt: number, alphaAt: number): void {
+    const { width, channels } = this.image;
+    const ew = this.source.width;
+    const { rows } = this;
+    this.k.exports.writeForeground(
+      pxAt,
+      channels,
+      alphaAt,
+      0,
+      width,
+      this.estimate,
+      this.plane,
+      rows.xs0[y] * ew,
+      rows.xs1[y] * ew,
+      rows.xw[y],
+      ...this.columns,
+      this.rgba,
+      this.blended,
+    );
+    this.out.set(new Uint8Array(this.k.buffer, this.rgba, width * 4), y * width * 4);
   }
 }

@@ -1,6 +1,7 @@
 import type { PixelImage, Plane } from "../image.js";
-import { type Scratch, scratchDirty, scratchZeros } from "../scratch.js";
-import { type CellMask, cellMask, cellRect, flaggedRuns, grow, type Rect } from "./cells.js";
+import { type Kernels, kernels } from "../wasm/kernels.js";
+import { type CellMask, cellMask, flaggedRuns, type Rect } from "./cells.js";
+import { type ColourEstimate, ForegroundRows } from "./foreground.js";
 import { GuidedWindow } from "./guided-window.js";
 import { axisWeights } from "./resize.js";
 
@@ -29,37 +30,106 @@ export interface GuidedCoefficients {
  * Filter (He and Sun, 2015): full resolution costs one multiply-add per pixel.
  * Most of a matte is settled, plainly 0 or 1 all around: there the
  * coefficients are written without fitting, and only the rest is fitted, in
- * rectangles (guided-window.ts). With `scratch`, the coefficients are
- * borrowed from it (valid until its next fit).
+ * rectangles (guided-window.ts). The coefficients live in kernel memory
+ * (wasm/kernels.ts), where applyGuidedFilter reads them in place: they are
+ * valid until the next fit, and reading them after it throws.
  */
-export function fitGuidedFilter(guide: PixelImage, p: Plane, radius: number, eps: number, scratch?: Scratch): GuidedCoefficients {
+export function fitGuidedFilter(guide: PixelImage, p: Plane, radius: number, eps: number): GuidedCoefficients {
   const { width, height } = p;
   if (guide.width !== width || guide.height !== height) {
     throw new RangeError(`guide is ${guide.width}x${guide.height} but matte is ${width}x${height}`);
   }
-  const n = width * height;
-  const out: GuidedCoefficients = {
-    aR: scratchZeros(scratch, "guided.aR", Float32Array, n),
-    aG: scratchZeros(scratch, "guided.aG", Float32Array, n),
-    aB: scratchZeros(scratch, "guided.aB", Float32Array, n),
-    b: scratchZeros(scratch, "guided.b", Float32Array, n),
-    width,
-    height,
-    // Set below; present from the start so that every fit's object has one shape (a map, to V8).
-    layout: undefined,
-  };
   const r = Math.max(0, Math.floor(radius));
-  const { cells, levels } = settledCells(p, r, eps);
-  levels.forEach((level, t) => {
-    if (level !== 1) return;
-    const { x0, y0, x1, y1 } = cellRect(cells, t % cells.columns, Math.floor(t / cells.columns));
-    for (let y = y0; y < y1; y++) out.b.fill(1, y * width + x0, y * width + x1);
-  });
-  const window = new GuidedWindow(r, eps, width, height, MAX_RUN, FIT_CELL_HEIGHT, scratch);
+  const k = kernels();
+  // In place when workingMatte wrote it.
+  const matte = k.hold("guided.matte", p.data);
+  const { cells, levels } = settledCells(matte, width, height, r, eps, k);
   const fitted = flaggedRuns(cells, 4 * r, MAX_RUN);
-  for (const rect of fitted) window.fit(guide, p.data, rect, out);
-  out.layout = { cells, levels, fitted };
+  const out = new HeldCoefficients(width, height, { cells, levels, fitted });
+  const planes = out.at(0);
+  const stagedLevels = k.staging();
+  const levelsAt = stagedLevels.take(levels.length);
+  new Int8Array(k.reserve(stagedLevels.bytes), levelsAt, levels.length).set(levels);
+  k.exports.fillCells(levelsAt, cells.columns, cells.cellWidth, cells.cellHeight, width, height, out.at(3), out.at(4), UNSETTLED);
+  const window = new GuidedWindow(r, eps, width, height, matte, planes);
+  for (const rect of fitted) window.fit(guide, rect);
   return out;
+}
+
+/**
+ * The matte at the guide's size, snapped (snapMatte), as fitGuidedFilter
+ * takes it: written by a kernel straight into kernel memory, where the fit
+ * reads it in place. Valid until the next call; `data` is a view that a later
+ * kernel call may invalidate, so pass it to fitGuidedFilter first.
+ */
+export function workingMatte(matte: Plane, width: number, height: number): Plane {
+  const k = kernels();
+  const { at } = k.region("guided.matte", width * height * 4);
+  const rows = axisWeights(matte.height, height);
+  const staging = k.staging();
+  const [xs0, xs1, xw] = k.axis(staging, axisWeights(matte.width, width));
+  const sw = matte.width;
+  const topAt = staging.take(sw * 4);
+  const bottomAt = staging.take(sw * 4);
+  const buffer = k.reserve(staging.bytes);
+  const top = new Float32Array(buffer, topAt, sw);
+  const bottom = new Float32Array(buffer, bottomAt, sw);
+  for (let y = 0; y < height; y++) {
+    top.set(matte.data.subarray(rows.xs0[y] * sw, rows.xs0[y] * sw + sw));
+    bottom.set(matte.data.subarray(rows.xs1[y] * sw, rows.xs1[y] * sw + sw));
+    k.exports.resizeRow(topAt, bottomAt, rows.xw[y], xs0, xs1, xw, sw === width, width, MATTE_SNAP, at + y * width * 4);
+  }
+  return { data: new Float32Array(buffer, at, width * height), width, height };
+}
+
+/** How many fits there have been: a fit's coefficients are valid while it is the last. */
+let fits = 0;
+
+/**
+ * A fit's coefficients, held in kernel memory (region "guided": the four
+ * planes, then two u16 planes: each pixel's own level, written by the fit for
+ * the cells it settled, and the settled blocks, filled by settledBlocks).
+ */
+class HeldCoefficients implements GuidedCoefficients {
+  private readonly offsets: number[];
+  private readonly fit = ++fits;
+  /** Whether the settled blocks have been found (settledBlocks). */
+  blocksFound = false;
+
+  constructor(
+    readonly width: number,
+    readonly height: number,
+    readonly layout: { cells: CellMask; levels: Int8Array; fitted: Rect[] },
+  ) {
+    const n = width * height;
+    const { at, fresh } = kernels().region("guided", n * 20);
+    this.offsets = [at, at + n * 4, at + n * 8, at + n * 12, at + n * 16, at + n * 18];
+    // The fit writes only near the matte's edges: the rest of the planes must be 0, as new memory is.
+    if (!fresh) new Float32Array(kernels().buffer, at, n * 4).fill(0);
+  }
+
+  /** Where region i (aR, aG, aB, b, level, settled) starts in kernel memory. */
+  at(i: number): number {
+    if (this.fit !== fits) throw new Error("these guided-filter coefficients were replaced by a later fit");
+    return this.offsets[i];
+  }
+
+  get aR(): Float32Array {
+    return this.plane(0);
+  }
+  get aG(): Float32Array {
+    return this.plane(1);
+  }
+  get aB(): Float32Array {
+    return this.plane(2);
+  }
+  get b(): Float32Array {
+    return this.plane(3);
+  }
+
+  private plane(i: number): Float32Array {
+    return new Float32Array(kernels().buffer, this.at(i), this.width * this.height);
+  }
 }
 
 /**
@@ -90,38 +160,37 @@ const SETTLED_ERROR = 0.9 / 255;
  * term is at most range * sqrt(3) / (2 sqrt(eps)). A model's matte is rarely
  * exactly 0 in the background, so this tolerance is what lets most cells settle.
  */
-function settledCells(p: Plane, r: number, eps: number): { cells: CellMask; levels: Int8Array } {
-  const { width, height, data } = p;
+function settledCells(
+  matte: number,
+  width: number,
+  height: number,
+  r: number,
+  eps: number,
+  k: Kernels,
+): { cells: CellMask; levels: Int8Array } {
   const cells = cellMask(width, height, FIT_CELL_WIDTH, FIT_CELL_HEIGHT);
-  const levels = new Int8Array(cells.flags.length);
+  const staging = k.staging();
+  const loAt = staging.take(width * 4);
+  const hiAt = staging.take(width * 4);
+  const levelsAt = staging.take(cells.flags.length);
+  const buffer = k.reserve(staging.bytes);
   const spread = Math.sqrt(3) / (2 * Math.sqrt(eps));
-  // Separable: the range down each column of a row of cells' reach, then across each cell's reach.
-  const lo = new Float32Array(width);
-  const hi = new Float32Array(width);
-  for (let row = 0, t = 0; t < levels.length; row++) {
-    const { y0, y1 } = grow(cellRect(cells, 0, row), 2 * r, width, height);
-    lo.set(data.subarray(y0 * width, y0 * width + width));
-    hi.set(lo);
-    for (let y = y0 + 1; y < y1; y++) {
-      for (let x = 0, i = y * width; x < width; x++, i++) {
-        const v = data[i];
-        if (v < lo[x]) lo[x] = v;
-        if (v > hi[x]) hi[x] = v;
-      }
-    }
-    for (let column = 0; column < cells.columns; column++, t++) {
-      const { x0, x1 } = grow(cellRect(cells, column, row), 2 * r, width, height);
-      let a = lo[x0];
-      let b = hi[x0];
-      for (let x = x0 + 1; x < x1; x++) {
-        if (lo[x] < a) a = lo[x];
-        if (hi[x] > b) b = hi[x];
-      }
-      const colour = (b - a) * spread;
-      levels[t] = Math.max(b, -a) + colour <= SETTLED_ERROR ? 0 : Math.max(1 - a, b - 1) + colour <= SETTLED_ERROR ? 1 : -1;
-      cells.flags[t] = levels[t] === -1 ? 1 : 0;
-    }
-  }
+  k.exports.settledCells(
+    matte,
+    width,
+    height,
+    cells.cellWidth,
+    cells.cellHeight,
+    cells.columns,
+    2 * r,
+    spread,
+    SETTLED_ERROR,
+    loAt,
+    hiAt,
+    levelsAt,
+  );
+  const levels = new Int8Array(buffer, levelsAt, cells.flags.length).slice();
+  for (let t = 0; t < levels.length; t++) cells.flags[t] = levels[t] === -1 ? 1 : 0;
   // The mask as cellMask made it: flaggedRuns sees one shape of mask, here and in the colour estimate.
   return { cells, levels };
 }
@@ -157,12 +226,6 @@ export function snapMatte(data: Float32Array, t: number = MATTE_SNAP): void {
   }
 }
 
-/** The 8-bit alpha for a filter output q: snapped near 0 and 1, rounded, clamped. */
-function toAlpha(q: number): number {
-  const s = (q - SNAP) * (1 / (1 - 2 * SNAP));
-  return s <= 0 ? 0 : s >= 1 ? 255 : (s * 255 + 0.5) | 0;
-}
-
 /**
  * Evaluates fitted coefficients on an image of any size (bilinearly
  * upsampling them), giving an 8-bit alpha plane at that size. Most of a photo
@@ -170,76 +233,92 @@ function toAlpha(q: number): number {
  * samples say so, the pixel is written without evaluating the model, a whole
  * run of such pixels at once. Every pixel of `out` is written. `onRun`, if
  * given, sees each run of a row as it is written: its alpha is `known` (0 or
- * 255) throughout, or UNSETTLED (evaluated pixel by pixel).
+ * 255) throughout, or UNSETTLED (evaluated pixel by pixel). With
+ * `foreground`, each row's RGBA is written too, as applyForeground would
+ * (the pipeline's one full-size pass). The arithmetic is the kernel applyRow
+ * (packages/core/assembly/guided-apply.ts), a row at a time.
  */
 export function applyGuidedFilter(
   coefficients: GuidedCoefficients,
   image: PixelImage,
   out: Uint8Array = new Uint8Array(image.width * image.height),
-  scratch?: Scratch,
   onRun?: (y: number, x0: number, x1: number, known: number) => void,
+  foreground?: { estimate: ColourEstimate; rgba: Uint8Array },
 ): Uint8Array {
   const { width, height, channels } = image;
   if (out.length !== width * height) throw new RangeError(`out has ${out.length} pixels, the image ${width * height}`);
   const cw = coefficients.width;
-  const { aR, aG, aB, b } = coefficients;
-  const settled = settledBlocks(coefficients, scratch);
+  const k = kernels();
+  const staging = k.staging();
+  const planes = inKernelMemory(coefficients, k, staging);
   const { xs0, xs1, xw } = axisWeights(cw, width);
   const { xs0: ys0, xs1: ys1, xw: yw } = axisWeights(coefficients.height, height);
   // The pixels interpolated from coefficient column c start at columnStart[c] (xs0 never decreases).
   const columnStart = new Int32Array(cw + 1).fill(width);
   for (let x = width - 1; x >= 0; x--) columnStart[xs0[x]] = x;
   for (let c = cw - 1; c >= 0; c--) columnStart[c] = Math.min(columnStart[c], columnStart[c + 1]);
-  const px = image.data;
-  const k = 1 / 255;
-  // Coefficients blended down to the current row, interleaved per column (aR, aG, aB, b): each is then
-  // read by the several pixels between two columns, so a pixel costs two reads per coefficient, not four.
-  const blended = new Float64Array(cw * 4);
+  const at = [...k.axis(staging, { xs0, xs1, xw }), staging.take(columnStart.byteLength)];
+  const pxAt = staging.take(width * channels);
+  const rowAt = staging.take(width);
+  const runsAt = staging.take((cw + 1) * 12);
+  const blendedAt = staging.take(cw * 4 * 8);
+  const colours = foreground && new ForegroundRows(k, staging, image, foreground.estimate, foreground.rgba);
+  const buffer = k.reserve(staging.bytes);
+  k.copyIn(at[3], columnStart);
+  const px = new Uint8Array(buffer, pxAt, width * channels);
+  const row = new Uint8Array(buffer, rowAt, width);
+  const runs = new Int32Array(buffer, runsAt, (cw + 1) * 3);
   for (let y = 0; y < height; y++) {
-    const r0 = ys0[y] * cw;
-    const r1 = ys1[y] * cw;
-    const wy = yw[y];
-    const row = y * width;
-    for (let c = 0; c < cw; ) {
-      const known = settled[r0 + c];
-      let c1 = c + 1;
-      while (c1 < cw && settled[r0 + c1] === known) c1++;
-      const x0 = columnStart[c];
-      const x1 = columnStart[c1];
-      if (x0 < x1 && known !== UNSETTLED) out.fill(known, row + x0, row + x1);
-      else if (x0 < x1) {
-        for (let i = c, v = c * 4; i <= xs1[x1 - 1]; i++, v += 4) {
-          blended[v] = aR[r0 + i] + (aR[r1 + i] - aR[r0 + i]) * wy;
-          blended[v + 1] = aG[r0 + i] + (aG[r1 + i] - aG[r0 + i]) * wy;
-          blended[v + 2] = aB[r0 + i] + (aB[r1 + i] - aB[r0 + i]) * wy;
-          blended[v + 3] = b[r0 + i] + (b[r1 + i] - b[r0 + i]) * wy;
-        }
-        for (let x = x0, o = row + x, j = o * channels; x < x1; x++, o++, j += channels) {
-          const wx = xw[x];
-          const v0 = xs0[x] * 4;
-          const v1 = xs1[x] * 4;
-          const cr = blended[v0] + (blended[v1] - blended[v0]) * wx;
-          const cg = blended[v0 + 1] + (blended[v1 + 1] - blended[v0 + 1]) * wx;
-          const cbl = blended[v0 + 2] + (blended[v1 + 2] - blended[v0 + 2]) * wx;
-          const cb = blended[v0 + 3] + (blended[v1 + 3] - blended[v0 + 3]) * wx;
-          out[o] = toAlpha((cr * px[j] + cg * px[j + 1] + cbl * px[j + 2]) * k + cb);
-        }
-      }
-      if (x0 < x1) onRun?.(y, x0, x1, known);
-      c = c1;
-    }
+    px.set(image.data.subarray(y * width * channels, (y + 1) * width * channels));
+    const count = k.exports.applyRow(
+      planes[0],
+      planes[1],
+      planes[2],
+      planes[3],
+      planes[5],
+      cw,
+      ys0[y] * cw,
+      ys1[y] * cw,
+      yw[y],
+      at[0],
+      at[1],
+      at[2],
+      at[3],
+      pxAt,
+      channels,
+      rowAt,
+      runsAt,
+      blendedAt,
+      SNAP,
+      UNSETTLED,
+    );
+    out.set(row, y * width);
+    colours?.write(y, pxAt, rowAt);
+    if (onRun) for (let i = 0; i < count * 3; i += 3) onRun(y, runs[i], runs[i + 1], runs[i + 2]);
   }
   return out;
 }
 
 /**
- * The pipeline reads one fit's settled blocks up to three times (applying it
- * at full and at working size, and finding the cells to estimate colours
- * in): they are found once. Fitted coefficients are not changed after
- * fitGuidedFilter returns them (with a scratch, they are dropped with the
- * next fit), so the cache cannot go stale.
+ * Where the coefficients' planes (aR, aG, aB, b, level, settled) are in
+ * kernel memory, with the settled blocks found. A fit's are there already;
+ * others (a test's hand-made coefficients) are copied into `staging`.
  */
-const settledCache = new WeakMap<GuidedCoefficients, Uint16Array>();
+function inKernelMemory(c: GuidedCoefficients, k: Kernels, staging: ReturnType<Kernels["staging"]>): number[] {
+  const n = c.width * c.height;
+  if (c instanceof HeldCoefficients) {
+    const planes = [0, 1, 2, 3, 4, 5].map((i) => c.at(i));
+    if (!c.blocksFound) findSettledBlocks(c, planes, k);
+    c.blocksFound = true;
+    return planes;
+  }
+  const planes = [n * 4, n * 4, n * 4, n * 4, n * 2, n * 2].map((bytes) => staging.take(bytes));
+  k.reserve(staging.bytes);
+  for (const [i, plane] of [c.aR, c.aG, c.aB, c.b].entries()) k.copyIn(planes[i], plane);
+  k.exports.pixelLevels(planes[0], planes[1], planes[2], planes[3], planes[4], 0, n, SNAP, UNSETTLED);
+  k.exports.settleBlocks(planes[4], planes[5], c.width, c.height, UNSETTLED);
+  return planes;
+}
 
 /**
  * For each coefficient cell, the 8-bit output shared by every pixel
@@ -248,67 +327,41 @@ const settledCache = new WeakMap<GuidedCoefficients, Uint16Array>();
  * plus its negative colour weights and b plus its positive ones; when that
  * whole range snaps to 0 (or to 1) for all four cells, it does for every
  * pixel between them too, since the output is linear in the coefficients.
+ * The pipeline reads one fit's settled blocks up to three times (applying it
+ * at full and at working size, and finding the cells to estimate colours
+ * in): they are found once, and the result is valid while the fit is.
  */
-export function settledBlocks(c: GuidedCoefficients, scratch?: Scratch): Uint16Array {
-  let blocks = settledCache.get(c);
-  if (!blocks) {
-    blocks = findSettledBlocks(c, scratch);
-    settledCache.set(c, blocks);
-  }
-  return blocks;
+export function settledBlocks(c: GuidedCoefficients): Uint16Array {
+  const k = kernels();
+  const planes = inKernelMemory(c, k, k.staging());
+  const blocks = new Uint16Array(k.buffer, planes[5], c.width * c.height);
+  // Staged blocks are overwritten by the next kernel call.
+  return c instanceof HeldCoefficients ? blocks : blocks.slice();
 }
 
 /** In settledBlocks: a block whose pixels must be evaluated one by one. */
 export const UNSETTLED = 256;
 
-function findSettledBlocks(c: GuidedCoefficients, scratch: Scratch | undefined): Uint16Array {
+/**
+ * A fit's settled blocks: the levels of the cells it settled were written
+ * with its coefficients; the fitted rectangles are evaluated pixel by pixel.
+ */
+function findSettledBlocks(c: HeldCoefficients, planes: number[], k: Kernels): void {
   const { width, height } = c;
-  const level = scratchDirty(scratch, "guided.level", Uint16Array, width * height);
-  if (c.layout) {
-    // Cells written without fitting have a = 0 and b = their level: fill them a row of cells at a time,
-    // then evaluate the fitted rectangles pixel by pixel.
-    const { cells, levels, fitted } = c.layout;
-    const template = new Uint16Array(width);
-    for (let row = 0; row * cells.cellHeight < height; row++) {
-      for (let column = 0; column < cells.columns; column++) {
-        const v = levels[row * cells.columns + column];
-        const x0 = column * cells.cellWidth;
-        template.fill(v === 1 ? 255 : v === 0 ? 0 : UNSETTLED, x0, Math.min(x0 + cells.cellWidth, width));
-      }
-      for (let y = row * cells.cellHeight; y < Math.min((row + 1) * cells.cellHeight, height); y++) level.set(template, y * width);
-    }
-    for (const rect of fitted) {
-      for (let y = rect.y0; y < rect.y1; y++) pixelLevels(c, level, y * width + rect.x0, y * width + rect.x1);
-    }
-  } else pixelLevels(c, level, 0, width * height);
-  const out = scratchDirty(scratch, "guided.settled", Uint16Array, width * height);
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    const below = Math.min(y + 1, height - 1) * width;
-    for (let x = 0; x < width; x++) {
-      const x1 = x + 1 < width ? x + 1 : x;
-      const v = level[row + x];
-      out[row + x] = v === level[row + x1] && v === level[below + x] && v === level[below + x1] ? v : UNSETTLED;
+  for (const rect of c.layout.fitted) {
+    for (let y = rect.y0; y < rect.y1; y++) {
+      k.exports.pixelLevels(
+        planes[0],
+        planes[1],
+        planes[2],
+        planes[3],
+        planes[4],
+        y * width + rect.x0,
+        y * width + rect.x1,
+        SNAP,
+        UNSETTLED,
+      );
     }
   }
-  return out;
-}
-
-/** The 8-bit output shared by every colour at coefficients [start, end): 0, 255, or UNSETTLED. */
-function pixelLevels(c: GuidedCoefficients, level: Uint16Array, start: number, end: number): void {
-  const { aR, aG, aB, b } = c;
-  for (let i = start; i < end; i++) {
-    const r = aR[i];
-    const g = aG[i];
-    const bl = aB[i];
-    let lo = b[i];
-    let hi = lo;
-    // Cells the fit skipped have no colour weights: their output is b itself.
-    if (r !== 0 || g !== 0 || bl !== 0) {
-      lo += (r < 0 ? r : 0) + (g < 0 ? g : 0) + (bl < 0 ? bl : 0);
-      hi += (r > 0 ? r : 0) + (g > 0 ? g : 0) + (bl > 0 ? bl : 0);
-    }
-    // toAlpha never decreases: the whole range is 0 when its top is, 255 when its bottom is.
-    level[i] = toAlpha(hi) === 0 ? 0 : toAlpha(lo) === 255 ? 255 : UNSETTLED;
-  }
+  k.exports.settleBlocks(planes[4], planes[5], width, height, UNSETTLED);
 }

@@ -1,0 +1,275 @@
+// One Blur-Fusion pass over one rectangle (see src/matte/blur-fusion.ts, which
+// stages the rectangle's window in and the estimate out).
+import { getF32, getF64, getU8, setF32, setF64, windowInverse } from "./memory";
+
+/** Per pixel: alpha, F * alpha for R, G, B, then B * (1 - alpha) for R, G, B. */
+const TERMS: i32 = 7;
+
+/** Bytes of working memory fuseRect needs for a window of windowWidth x windowHeight around a rectWidth-wide rectangle. */
+export function fusionWorkBytes(windowWidth: i32, windowHeight: i32, rectWidth: i32, firstColumns: i32): i32 {
+  const line = windowWidth * TERMS * 4;
+  const rows = rectWidth * TERMS * (windowHeight + 1) * 4;
+  const sums = rectWidth * TERMS * 8;
+  const across = rectWidth * 8;
+  const column = firstColumns * 6 * 8;
+  return line + rows + sums + across + column;
+}
+
+/**
+ * Alpha-weighted box blurs of the previous foreground and background
+ * estimates over rectangle [rx0, rx1) x [ry0, ry1) of a width x height image,
+ * then the foreground corrected towards the photo's colour, into the six
+ * image-sized planes F0, F1, F2, B0, B1, B2 (one after another at `out`).
+ *
+ * `alpha` is the image's (f32); `colours` its pixels: bytes with `channels`
+ * per pixel when colourBytes, else three f32, multiplied by `scale`. The
+ * terms are the photo's own colours for both the foreground and the
+ * background (the large pass), or, when `upsampled`, the large pass's
+ * estimate blended up to this size (the small pass): its six planes at
+ * `first`, firstWidth wide, firstPlane values each, read through the
+ * bilinear weights xs0, xs1, xw (per column) and ys0, ys1, yw (per row).
+ */
+export function fuseRect(
+  upsampled: bool,
+  width: i32,
+  height: i32,
+  r: i32,
+  rx0: i32,
+  ry0: i32,
+  rx1: i32,
+  ry1: i32,
+  alpha: usize,
+  colours: usize,
+  colourBytes: bool,
+  channels: i32,
+  scale: f64,
+  first: usize,
+  firstWidth: i32,
+  firstPlane: i32,
+  xs0: usize,
+  xs1: usize,
+  xw: usize,
+  ys0: usize,
+  ys1: usize,
+  yw: usize,
+  out: usize,
+  work: usize,
+): void {
+  const wx0 = max(0, rx0 - r);
+  const wy0 = max(0, ry0 - r);
+  const wx1 = min(width, rx1 + r);
+  const wy1 = min(height, ry1 + r);
+  const windowWidth = wx1 - wx0;
+  const rectWidth = rx1 - rx0;
+  const c0 = upsampled ? load<i32>(xs0 + ((<usize>wx0) << 2)) : 0;
+  const stride = rectWidth * TERMS;
+  const zeros = (wy1 - wy0) * stride;
+  const line = work;
+  const rows = line + ((<usize>(windowWidth * TERMS)) << 2);
+  const sums = rows + ((<usize>(zeros + stride)) << 2);
+  const across = sums + ((<usize>stride) << 3);
+  const column = across + ((<usize>rectWidth) << 3);
+  // The row of zeros past the end is read as rows that enter or leave from outside the image.
+  memory.fill(rows + ((<usize>zeros) << 2), 0, (<usize>stride) << 2);
+  for (let y = wy0, o = 0; y < wy1; y++, o += stride) {
+    if (!upsampled) photoTerms(colours, alpha, y * width + wx0, windowWidth, line);
+    else {
+      const k = (<usize>y) << 2;
+      const r0 = load<i32>(ys0 + k) * firstWidth;
+      const r1 = load<i32>(ys1 + k) * firstWidth;
+      upsampledTerms(first, firstPlane, r0, r1, getF32(yw, y), alpha, y * width, wx0, wx1, c0, xs0, xs1, xw, column, line);
+    }
+    sumRow(line, windowWidth, r, rx0 - wx0, rx1 - wx0, rows + ((<usize>o) << 2));
+  }
+  sumColumns(rows, zeros, sums, across, width, height, r, rx0, ry0, rx1, ry1, wy0, alpha, colours, colourBytes, channels, scale, out);
+}
+
+/** The large pass's terms for one window row starting at `at`. */
+function photoTerms(colours: usize, alpha: usize, at: i32, n: i32, out: usize): void {
+  for (let i = at, o = 0; i < at + n; i++, o += TERMS) {
+    const a = getF32(alpha, i);
+    setF32(out, o, a);
+    for (let c = 0; c < 3; c++) {
+      const v = getF32(colours, i * 3 + c);
+      setF32(out, o + 1 + c, v * a);
+      setF32(out, o + 4 + c, v * (1 - a));
+    }
+  }
+}
+
+/**
+ * The small pass's terms for window columns [x0, x1) of the row starting at
+ * `row`: the large pass's estimate blended down to the row (its rows r0 and
+ * r1, weight wy) from its column c0 on, then along the row.
+ */
+function upsampledTerms(
+  first: usize,
+  firstPlane: i32,
+  r0: i32,
+  r1: i32,
+  wy: f64,
+  alpha: usize,
+  row: i32,
+  x0: i32,
+  x1: i32,
+  c0: i32,
+  xs0: usize,
+  xs1: usize,
+  xw: usize,
+  column: usize,
+  out: usize,
+): void {
+  const c1 = load<i32>(xs1 + ((<usize>(x1 - 1)) << 2));
+  for (let k = 0; k < 6; k++) {
+    const p = k * firstPlane;
+    for (let c = c0, o = k; c <= c1; c++, o += 6) {
+      const top = getF32(first, p + r0 + c);
+      setF64(column, o, top + (getF32(first, p + r1 + c) - top) * wy);
+    }
+  }
+  for (let x = x0, o = 0; x < x1; x++, o += TERMS) {
+    const a = getF32(alpha, row + x);
+    const j0 = (load<i32>(xs0 + ((<usize>x) << 2)) - c0) * 6;
+    const j1 = (load<i32>(xs1 + ((<usize>x) << 2)) - c0) * 6;
+    const wx = getF32(xw, x);
+    setF32(out, o, a);
+    for (let c = 0; c < 3; c++) {
+      const f = getF64(column, j0 + c);
+      setF32(out, o + 1 + c, (f + (getF64(column, j1 + c) - f) * wx) * a);
+    }
+    for (let c = 3; c < 6; c++) {
+      const b = getF64(column, j0 + c);
+      setF32(out, o + 1 + c, (b + (getF64(column, j1 + c) - b) * wx) * (1 - a));
+    }
+  }
+}
+
+/** One row of terms summed over [x - r, x + r] for window columns [from, to), into `out`. */
+function sumRow(line: usize, w: i32, r: i32, from: i32, to: i32, out: usize): void {
+  let s0: f64 = 0;
+  let s1: f64 = 0;
+  let s2: f64 = 0;
+  let s3: f64 = 0;
+  let s4: f64 = 0;
+  let s5: f64 = 0;
+  let s6: f64 = 0;
+  let o = 0;
+  // In the window's own coordinates, where the first pixel to enter is 0: pixels enter at x + r and leave at x - r - 1.
+  for (let x = -r; x < to; x++) {
+    const e = x + r;
+    if (e < w) {
+      const j = e * TERMS;
+      s0 += getF32(line, j);
+      s1 += getF32(line, j + 1);
+      s2 += getF32(line, j + 2);
+      s3 += getF32(line, j + 3);
+      s4 += getF32(line, j + 4);
+      s5 += getF32(line, j + 5);
+      s6 += getF32(line, j + 6);
+    }
+    const l = x - r - 1;
+    if (l >= 0) {
+      const j = l * TERMS;
+      s0 -= getF32(line, j);
+      s1 -= getF32(line, j + 1);
+      s2 -= getF32(line, j + 2);
+      s3 -= getF32(line, j + 3);
+      s4 -= getF32(line, j + 4);
+      s5 -= getF32(line, j + 5);
+      s6 -= getF32(line, j + 6);
+    }
+    if (x < from) continue;
+    setF32(out, o, s0);
+    setF32(out, o + 1, s1);
+    setF32(out, o + 2, s2);
+    setF32(out, o + 3, s3);
+    setF32(out, o + 4, s4);
+    setF32(out, o + 5, s5);
+    setF32(out, o + 6, s6);
+    o += TERMS;
+  }
+}
+
+/** Sums the row sums down the window and writes the rectangle's estimates. */
+function sumColumns(
+  rows: usize,
+  zeros: i32,
+  sums: usize,
+  across: usize,
+  width: i32,
+  height: i32,
+  r: i32,
+  rx0: i32,
+  ry0: i32,
+  rx1: i32,
+  ry1: i32,
+  wy0: i32,
+  alpha: usize,
+  colours: usize,
+  colourBytes: bool,
+  channels: i32,
+  scale: f64,
+  out: usize,
+): void {
+  const rectWidth = rx1 - rx0;
+  const stride = rectWidth * TERMS;
+  const plane = width * height;
+  memory.fill(sums, 0, (<usize>stride) << 3);
+  for (let x = rx0; x < rx1; x++) setF64(across, x - rx0, windowInverse(x, r, width));
+  // Rows before the first one's window is complete; then, per row, row y + r enters and row y - r - 1 leaves.
+  for (let y = wy0; y < min(height, ry0 + r); y++) {
+    for (let i = 0, j = (y - wy0) * stride; i < stride; i++, j++) setF64(sums, i, getF64(sums, i) + getF32(rows, j));
+  }
+  const colourStride = colourBytes ? channels : 3;
+  for (let y = ry0; y < ry1; y++) {
+    const e = y + r < height ? (y + r - wy0) * stride : zeros;
+    const l = y - r - 1 >= wy0 ? (y - r - 1 - wy0) * stride : zeros;
+    const down = windowInverse(y, r, height);
+    for (let x = 0, i = y * width + rx0, o = 0; o < stride; x++, i++, o += TERMS) {
+      const t0 = getF64(sums, o) + getF32(rows, e + o) - getF32(rows, l + o);
+      const t1 = getF64(sums, o + 1) + getF32(rows, e + o + 1) - getF32(rows, l + o + 1);
+      const t2 = getF64(sums, o + 2) + getF32(rows, e + o + 2) - getF32(rows, l + o + 2);
+      const t3 = getF64(sums, o + 3) + getF32(rows, e + o + 3) - getF32(rows, l + o + 3);
+      const t4 = getF64(sums, o + 4) + getF32(rows, e + o + 4) - getF32(rows, l + o + 4);
+      const t5 = getF64(sums, o + 5) + getF32(rows, e + o + 5) - getF32(rows, l + o + 5);
+      const t6 = getF64(sums, o + 6) + getF32(rows, e + o + 6) - getF32(rows, l + o + 6);
+      setF64(sums, o, t0);
+      setF64(sums, o + 1, t1);
+      setF64(sums, o + 2, t2);
+      setF64(sums, o + 3, t3);
+      setF64(sums, o + 4, t4);
+      setF64(sums, o + 5, t5);
+      setF64(sums, o + 6, t6);
+      const n = getF64(across, x) * down;
+      const ba = t0 * n;
+      // n / (ba + 1e-5) and n / (1 - ba + 1e-5), with one division.
+      const under = ba + 1e-5;
+      const over = 1 - ba + 1e-5;
+      const d = n / (under * over);
+      const toF = over * d;
+      const toB = under * d;
+      const a = getF32(alpha, i);
+      const j = i * colourStride;
+      const f0 = t1 * toF;
+      const f1 = t2 * toF;
+      const f2 = t3 * toF;
+      const b0 = t4 * toB;
+      const b1 = t5 * toB;
+      const b2 = t6 * toB;
+      const i0 = colourBytes ? getU8(colours, j) : getF32(colours, j);
+      const i1 = colourBytes ? getU8(colours, j + 1) : getF32(colours, j + 1);
+      const i2 = colourBytes ? getU8(colours, j + 2) : getF32(colours, j + 2);
+      // F + a (I - a F - (1 - a) B): the foreground moved to explain the photo's colour.
+      setF32(out, i, unit(f0 + a * (i0 * scale - a * f0 - (1 - a) * b0)));
+      setF32(out, i + plane, unit(f1 + a * (i1 * scale - a * f1 - (1 - a) * b1)));
+      setF32(out, i + 2 * plane, unit(f2 + a * (i2 * scale - a * f2 - (1 - a) * b2)));
+      setF32(out, i + 3 * plane, b0);
+      setF32(out, i + 4 * plane, b1);
+      setF32(out, i + 5 * plane, b2);
+    }
+  }
+}
+
+function unit(v: f64): f64 {
+  return min(max(v, 0), 1);
+}

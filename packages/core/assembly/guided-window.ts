@@ -1,0 +1,319 @@
+// The colour guided filter's fit over one rectangle (see src/matte/guided-window.ts,
+// which stages the rectangle's reach in and the coefficients out).
+import { getF32, getF64, getU8, setF32, setF64, windowInverse } from "./memory";
+
+/** Per pixel: the sums of R, G, B, p, Rp, Gp, Bp, RR, RG, RB, GG, GB, BB over its window. */
+const MOMENTS: i32 = 13;
+
+/**
+ * Bytes of working memory fitWindow needs for a rectangle whose inner area
+ * (the rectangle grown by r) is innerWidth x innerHeight, read from reachHeight
+ * rows, and whose own width is rectWidth.
+ */
+export function windowWorkBytes(innerWidth: i32, innerHeight: i32, reachHeight: i32, rectWidth: i32): i32 {
+  const rows = innerWidth * MOMENTS * (reachHeight + 1) * 4;
+  const sums = innerWidth * MOMENTS * 8;
+  const line = innerWidth * 4 * 4;
+  const smooth = rectWidth * 4 * (innerHeight + 1) * 4;
+  const across = innerWidth * 8;
+  return rows + sums + line + smooth + across;
+}
+
+/**
+ * Fits matte p against the guide's colours over rectangle [rx0, rx1) x [ry0, ry1)
+ * of a width x height image and writes its smoothed coefficients into the
+ * image-sized planes aR, aG, aB and b (one after another at `out`). p is the
+ * whole matte (f32); the guide (channels bytes a pixel) holds the rectangle
+ * grown by 2r and cut to the image, from (gx0, gy0), stride pixels a row.
+ * Coefficients are needed r pixels around the rectangle, for the second box;
+ * moments r beyond that.
+ */
+export function fitWindow(
+  guide: usize,
+  p: usize,
+  channels: i32,
+  gx0: i32,
+  gy0: i32,
+  stride: i32,
+  width: i32,
+  height: i32,
+  r: i32,
+  eps: f64,
+  rx0: i32,
+  ry0: i32,
+  rx1: i32,
+  ry1: i32,
+  out: usize,
+  work: usize,
+): void {
+  const ix0 = max(0, rx0 - r);
+  const iy0 = max(0, ry0 - r);
+  const ix1 = min(width, rx1 + r);
+  const iy1 = min(height, ry1 + r);
+  const qy1 = min(height, iy1 + r);
+  const innerWidth = ix1 - ix0;
+  const rectWidth = rx1 - rx0;
+  const rows = work;
+  const rowStride = innerWidth * MOMENTS;
+  const rowZeros = (qy1 - gy0) * rowStride;
+  const sums = rows + ((<usize>(rowZeros + rowStride)) << 2);
+  const line = sums + ((<usize>rowStride) << 3);
+  const smooth = line + ((<usize>innerWidth) << 4);
+  const smoothStride = rectWidth * 4;
+  const smoothZeros = (iy1 - iy0) * smoothStride;
+  const across = smooth + ((<usize>(smoothZeros + smoothStride)) << 2);
+  // The rows of zeros past the ends are read as rows that enter or leave from outside the image.
+  memory.fill(rows + ((<usize>rowZeros) << 2), 0, (<usize>rowStride) << 2);
+  memory.fill(smooth + ((<usize>smoothZeros) << 2), 0, (<usize>smoothStride) << 2);
+  sumRows(guide, p, channels, gx0, gy0, stride, width, r, ix0, ix1, qy1, rows);
+  for (let x = ix0; x < ix1; x++) setF64(across, x - ix0, windowInverse(x, r, width));
+  let q = 0;
+  // Rows before the first one's window is complete; then, per row, row y + r enters and row y - r - 1 leaves.
+  memory.fill(sums, 0, (<usize>rowStride) << 3);
+  for (let y = gy0; y < min(height, iy0 + r); y++) {
+    for (let i = 0, j = (y - gy0) * rowStride; i < rowStride; i++, j++) setF64(sums, i, getF64(sums, i) + getF32(rows, j));
+  }
+  for (let y = iy0; y < iy1; y++) {
+    const e = y + r < height ? (y + r - gy0) * rowStride : rowZeros;
+    const l = y - r - 1 >= gy0 ? (y - r - 1 - gy0) * rowStride : rowZeros;
+    solveRow(rows + ((<usize>e) << 2), rows + ((<usize>l) << 2), sums, across, windowInverse(y, r, height), rowStride, eps, line);
+    slide(line, r, innerWidth, rx0 - ix0, rx1 - ix0, smooth + ((<usize>q) << 2));
+    q += smoothStride;
+  }
+  sumColumns(smooth, smoothZeros, sums, across, width, height, r, rx0, ry0, rx1, ry1, iy0, out);
+}
+
+/** Each row of the reach, summed over [x - r, x + r] (cut to the image) for every column x of [ix0, ix1). */
+function sumRows(
+  guide: usize,
+  p: usize,
+  channels: i32,
+  gx0: i32,
+  gy0: i32,
+  stride: i32,
+  width: i32,
+  r: i32,
+  ix0: i32,
+  ix1: i32,
+  qy1: i32,
+  out: usize,
+): void {
+  const k: f64 = 1.0 / 255.0;
+  // Pixels enter at x + r and leave at x - r - 1; none leaves before the first one entered.
+  const firstIn = max(0, ix0 - r);
+  let o = 0;
+  for (let y = gy0; y < qy1; y++) {
+    const row = (y - gy0) * stride - gx0;
+    const pRow = y * width;
+    let sR: f64 = 0;
+    let sG: f64 = 0;
+    let sB: f64 = 0;
+    let sP: f64 = 0;
+    let sRP: f64 = 0;
+    let sGP: f64 = 0;
+    let sBP: f64 = 0;
+    let sRR: f64 = 0;
+    let sRG: f64 = 0;
+    let sRB: f64 = 0;
+    let sGG: f64 = 0;
+    let sGB: f64 = 0;
+    let sBB: f64 = 0;
+    for (let x = ix0 - 2 * r; x < ix1; x++) {
+      const e = x + r;
+      const l = x - r - 1;
+      let Re: f64 = 0;
+      let Ge: f64 = 0;
+      let Be: f64 = 0;
+      let Pe: f64 = 0;
+      let Rl: f64 = 0;
+      let Gl: f64 = 0;
+      let Bl: f64 = 0;
+      let Pl: f64 = 0;
+      if (e >= 0 && e < width) {
+        const j = (row + e) * channels;
+        Re = getU8(guide, j) * k;
+        Ge = getU8(guide, j + 1) * k;
+        Be = getU8(guide, j + 2) * k;
+        Pe = getF32(p, pRow + e);
+      }
+      if (l >= firstIn) {
+        const j = (row + l) * channels;
+        Rl = getU8(guide, j) * k;
+        Gl = getU8(guide, j + 1) * k;
+        Bl = getU8(guide, j + 2) * k;
+        Pl = getF32(p, pRow + l);
+      }
+      sR += Re - Rl;
+      sG += Ge - Gl;
+      sB += Be - Bl;
+      sP += Pe - Pl;
+      sRP += Re * Pe - Rl * Pl;
+      sGP += Ge * Pe - Gl * Pl;
+      sBP += Be * Pe - Bl * Pl;
+      sRR += Re * Re - Rl * Rl;
+      sRG += Re * Ge - Rl * Gl;
+      sRB += Re * Be - Rl * Bl;
+      sGG += Ge * Ge - Gl * Gl;
+      sGB += Ge * Be - Gl * Bl;
+      sBB += Be * Be - Bl * Bl;
+      if (x < ix0) continue;
+      setF32(out, o, sR);
+      setF32(out, o + 1, sG);
+      setF32(out, o + 2, sB);
+      setF32(out, o + 3, sP);
+      setF32(out, o + 4, sRP);
+      setF32(out, o + 5, sGP);
+      setF32(out, o + 6, sBP);
+      setF32(out, o + 7, sRR);
+      setF32(out, o + 8, sRG);
+      setF32(out, o + 9, sRB);
+      setF32(out, o + 10, sGG);
+      setF32(out, o + 11, sGB);
+      setF32(out, o + 12, sBB);
+      o += MOMENTS;
+    }
+  }
+}
+
+/**
+ * Moves the window sums down one row (row `enter` in, row `leave` out) and
+ * solves, per column, the ridge regression of p on the colour into `line`.
+ */
+function solveRow(enter: usize, leave: usize, sums: usize, across: usize, down: f64, rowStride: i32, eps: f64, line: usize): void {
+  for (let x = 0, o = 0, q = 0; o < rowStride; x++, o += MOMENTS, q += 4) {
+    const n = getF64(across, x) * down;
+    const s0 = getF64(sums, o) + getF32(enter, o) - getF32(leave, o);
+    const s1 = getF64(sums, o + 1) + getF32(enter, o + 1) - getF32(leave, o + 1);
+    const s2 = getF64(sums, o + 2) + getF32(enter, o + 2) - getF32(leave, o + 2);
+    const s3 = getF64(sums, o + 3) + getF32(enter, o + 3) - getF32(leave, o + 3);
+    const s4 = getF64(sums, o + 4) + getF32(enter, o + 4) - getF32(leave, o + 4);
+    const s5 = getF64(sums, o + 5) + getF32(enter, o + 5) - getF32(leave, o + 5);
+    const s6 = getF64(sums, o + 6) + getF32(enter, o + 6) - getF32(leave, o + 6);
+    const s7 = getF64(sums, o + 7) + getF32(enter, o + 7) - getF32(leave, o + 7);
+    const s8 = getF64(sums, o + 8) + getF32(enter, o + 8) - getF32(leave, o + 8);
+    const s9 = getF64(sums, o + 9) + getF32(enter, o + 9) - getF32(leave, o + 9);
+    const s10 = getF64(sums, o + 10) + getF32(enter, o + 10) - getF32(leave, o + 10);
+    const s11 = getF64(sums, o + 11) + getF32(enter, o + 11) - getF32(leave, o + 11);
+    const s12 = getF64(sums, o + 12) + getF32(enter, o + 12) - getF32(leave, o + 12);
+    setF64(sums, o, s0);
+    setF64(sums, o + 1, s1);
+    setF64(sums, o + 2, s2);
+    setF64(sums, o + 3, s3);
+    setF64(sums, o + 4, s4);
+    setF64(sums, o + 5, s5);
+    setF64(sums, o + 6, s6);
+    setF64(sums, o + 7, s7);
+    setF64(sums, o + 8, s8);
+    setF64(sums, o + 9, s9);
+    setF64(sums, o + 10, s10);
+    setF64(sums, o + 11, s11);
+    setF64(sums, o + 12, s12);
+    const mr = s0 * n;
+    const mg = s1 * n;
+    const mb = s2 * n;
+    const mp = s3 * n;
+    // Covariance of the guide (regularised by eps) and of guide with matte.
+    const cr = s4 * n - mr * mp;
+    const cg = s5 * n - mg * mp;
+    const cb = s6 * n - mb * mp;
+    const srr = s7 * n - mr * mr + eps;
+    const srg = s8 * n - mr * mg;
+    const srb = s9 * n - mr * mb;
+    const sgg = s10 * n - mg * mg + eps;
+    const sgb = s11 * n - mg * mb;
+    const sbb = s12 * n - mb * mb + eps;
+    // Symmetric 3x3 inverse by cofactors.
+    const i00 = sgg * sbb - sgb * sgb;
+    const i01 = srb * sgb - srg * sbb;
+    const i02 = srg * sgb - srb * sgg;
+    const i11 = srr * sbb - srb * srb;
+    const i12 = srb * srg - srr * sgb;
+    const i22 = srr * sgg - srg * srg;
+    const inv = 1.0 / (srr * i00 + srg * i01 + srb * i02);
+    const ar = (i00 * cr + i01 * cg + i02 * cb) * inv;
+    const ag = (i01 * cr + i11 * cg + i12 * cb) * inv;
+    const ab = (i02 * cr + i12 * cg + i22 * cb) * inv;
+    setF32(line, q, ar);
+    setF32(line, q + 1, ag);
+    setF32(line, q + 2, ab);
+    setF32(line, q + 3, mp - ar * mr - ag * mg - ab * mb);
+  }
+}
+
+/** The row of coefficients in `line` (innerWidth columns), summed over [x - r, x + r] for columns [from, to), into `out`. */
+function slide(line: usize, r: i32, innerWidth: i32, from: i32, to: i32, out: usize): void {
+  let s0: f64 = 0;
+  let s1: f64 = 0;
+  let s2: f64 = 0;
+  let s3: f64 = 0;
+  let o = 0;
+  // In the row's own coordinates, where the first coefficient to enter is 0: x + r enters, x - r - 1 leaves.
+  for (let x = -r; x < to; x++) {
+    const e = (x + r) * 4;
+    if (x + r < innerWidth) {
+      s0 += getF32(line, e);
+      s1 += getF32(line, e + 1);
+      s2 += getF32(line, e + 2);
+      s3 += getF32(line, e + 3);
+    }
+    const l = (x - r - 1) * 4;
+    if (l >= 0) {
+      s0 -= getF32(line, l);
+      s1 -= getF32(line, l + 1);
+      s2 -= getF32(line, l + 2);
+      s3 -= getF32(line, l + 3);
+    }
+    if (x < from) continue;
+    setF32(out, o, s0);
+    setF32(out, o + 1, s1);
+    setF32(out, o + 2, s2);
+    setF32(out, o + 3, s3);
+    o += 4;
+  }
+}
+
+/** Sums the smoothed rows down each column and writes the rectangle's mean coefficients, plane by plane. */
+function sumColumns(
+  smooth: usize,
+  smoothZeros: i32,
+  sums: usize,
+  across: usize,
+  width: i32,
+  height: i32,
+  r: i32,
+  rx0: i32,
+  ry0: i32,
+  rx1: i32,
+  ry1: i32,
+  iy0: i32,
+  out: usize,
+): void {
+  const rectWidth = rx1 - rx0;
+  const stride = rectWidth * 4;
+  const plane = width * height;
+  memory.fill(sums, 0, (<usize>stride) << 3);
+  for (let x = rx0; x < rx1; x++) setF64(across, x - rx0, windowInverse(x, r, width));
+  for (let y = iy0; y < min(height, ry0 + r); y++) {
+    for (let i = 0, j = (y - iy0) * stride; i < stride; i++, j++) setF64(sums, i, getF64(sums, i) + getF32(smooth, j));
+  }
+  for (let y = ry0; y < ry1; y++) {
+    const e = y + r < height ? (y + r - iy0) * stride : smoothZeros;
+    const l = y - r - 1 >= iy0 ? (y - r - 1 - iy0) * stride : smoothZeros;
+    const down = windowInverse(y, r, height);
+    for (let i = y * width + rx0, x = 0, o = 0; o < stride; i++, x++, o += 4) {
+      const s0 = getF64(sums, o) + getF32(smooth, e + o) - getF32(smooth, l + o);
+      const s1 = getF64(sums, o + 1) + getF32(smooth, e + o + 1) - getF32(smooth, l + o + 1);
+      const s2 = getF64(sums, o + 2) + getF32(smooth, e + o + 2) - getF32(smooth, l + o + 2);
+      const s3 = getF64(sums, o + 3) + getF32(smooth, e + o + 3) - getF32(smooth, l + o + 3);
+      setF64(sums, o, s0);
+      setF64(sums, o + 1, s1);
+      setF64(sums, o + 2, s2);
+      setF64(sums, o + 3, s3);
+      const n = getF64(across, x) * down;
+      setF32(out, i, s0 * n);
+      setF32(out, i + plane, s1 * n);
+      setF32(out, i + 2 * plane, s2 * n);
+      setF32(out, i + 3 * plane, s3 * n);
+    }
+  }
+}

@@ -1,0 +1,132 @@
+import { KERNELS_WASM, type KernelExports } from "./kernels-binary.js";
+
+/**
+ * The refinement's inner loops, compiled to WebAssembly from
+ * packages/core/assembly. JavaScript reaches full speed only after V8 has
+ * watched a loop run and optimised it, so a process's first photo ran the
+ * refinement several times slower than the next (cold tiers, about 300 ms
+ * against 45 ms at 1 MP); WebAssembly is compiled before it runs. The kernels
+ * compute in f64 and store f32 exactly where the TypeScript did, so their
+ * results are the same to the bit.
+ *
+ * Memory holds the last guided fit's planes at the bottom (`hold`), which the
+ * fit writes and its evaluation reads in place; above them, each call copies
+ * its rectangle's or row's inputs in (`staging`), runs a kernel and copies
+ * the results out. The kernels work tile by tile, so staging stays small.
+ */
+let compiled: WebAssembly.Module | undefined;
+let instance: Kernels | undefined;
+
+/**
+ * Compiles the kernels off the main thread. Browsers refuse to compile a
+ * module synchronously on their main thread beyond a size (4 kB in older
+ * Chromium), so a web host awaits this once before its first refinement;
+ * Node compiles on first use.
+ */
+export async function loadKernels(): Promise<void> {
+  compiled ??= await WebAssembly.compile(kernelBytes());
+}
+
+/** The kernels' one instance (the refinement is synchronous, so calls never overlap). */
+export function kernels(): Kernels {
+  if (!instance) {
+    compiled ??= new WebAssembly.Module(kernelBytes());
+    instance = new Kernels(new WebAssembly.Instance(compiled, {}).exports as unknown as KernelExports);
+  }
+  return instance;
+}
+
+function kernelBytes(): Uint8Array<ArrayBuffer> {
+  const text = atob(KERNELS_WASM);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+/** Linear memory: named regions kept from call to call, then one call's staging. */
+export class Kernels {
+  private readonly regions = new Map<string, { at: number; bytes: number }>();
+  /** Where the regions end and staging begins. */
+  private top = 0;
+
+  constructor(readonly exports: KernelExports) {}
+
+  /**
+   * Region `name` of at least `bytes`, which stays where it is from call to
+   * call (a region that must grow moves to the top: memory never shrinks,
+   * and a Remover's images are mostly one size). `fresh` is whether its
+   * memory is new, and so still zero.
+   */
+  region(name: string, bytes: number): { at: number; fresh: boolean } {
+    const known = this.regions.get(name);
+    if (known && known.bytes >= bytes) return { at: known.at, fresh: false };
+    const layout = new Layout(this.top);
+    const at = layout.take(bytes);
+    this.top = layout.bytes;
+    this.regions.set(name, { at, bytes });
+    // Memory past the old end is new and zero; below it, staging may have written.
+    const fresh = at >= this.exports.memory.buffer.byteLength;
+    this.reserve(this.top);
+    return { at, fresh };
+  }
+
+  /**
+   * Where `view`'s bytes are in region `name`: in place when a kernel wrote
+   * them there (the view is then one on this memory), else copied in.
+   */
+  hold(name: string, view: ArrayBufferView): number {
+    // Before region(): growing the memory would detach a view of it.
+    const inPlace = view.buffer === this.buffer ? view.byteOffset : -1;
+    const { at } = this.region(name, view.byteLength);
+    if (inPlace !== at) this.copyIn(at, view);
+    return at;
+  }
+
+  /** Copies a typed array's bytes into memory at `at` (reserved already). */
+  copyIn(at: number, view: ArrayBufferView): void {
+    new Uint8Array(this.buffer, at, view.byteLength).set(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
+  }
+
+  /** Copies bilinear weights along an axis (resize.ts: axisWeights) into `layout`; returns where xs0, xs1 and xw are. */
+  axis(layout: Layout, weights: { xs0: Int32Array; xs1: Int32Array; xw: Float32Array }): [number, number, number] {
+    const arrays = [weights.xs0, weights.xs1, weights.xw];
+    const at = arrays.map((array) => layout.take(array.byteLength));
+    this.reserve(layout.bytes);
+    for (const [i, array] of arrays.entries()) this.copyIn(at[i], array);
+    return [at[0], at[1], at[2]];
+  }
+
+  /** A layout for one call's inputs, results and working memory, above the regions. */
+  staging(): Layout {
+    return new Layout(this.top);
+  }
+
+  /** The memory's current buffer (views on it are taken afresh after any reserve). */
+  get buffer(): ArrayBuffer {
+    return this.exports.memory.buffer;
+  }
+
+  /**
+   * Makes room for `bytes` and returns the memory's buffer. Growing replaces
+   * the buffer, so views are taken after this, never kept across calls.
+   */
+  reserve(bytes: number): ArrayBuffer {
+    const { memory } = this.exports;
+    const missing = bytes - memory.buffer.byteLength;
+    if (missing > 0) memory.grow(Math.ceil(missing / PAGE));
+    return memory.buffer;
+  }
+}
+
+const PAGE = 65536;
+
+/** Offsets of consecutive regions, each aligned to 16 bytes (a SIMD lane's width). */
+export class Layout {
+  constructor(public bytes = 0) {}
+
+  take(bytes: number): number {
+    const at = this.bytes;
+    this.bytes += Math.ceil(bytes / 16) * 16;
+    return at;
+  }
+}
