@@ -102,10 +102,10 @@ class HeldCoefficients implements GuidedCoefficients {
     readonly layout: { cells: CellMask; levels: Int8Array; fitted: Rect[] },
   ) {
     const n = width * height;
-    const { at, fresh } = kernels().region("guided", n * 20);
+    const { at, dirty } = kernels().region("guided", n * 20);
     this.offsets = [at, at + n * 4, at + n * 8, at + n * 12, at + n * 16, at + n * 18];
     // The fit writes only near the matte's edges: the rest of the planes must be 0, as new memory is.
-    if (!fresh) new Float32Array(kernels().buffer, at, n * 4).fill(0);
+    new Uint8Array(kernels().buffer, at, Math.min(dirty, n * 16)).fill(0);
   }
 
   /** Where region i (aR, aG, aB, b, level, settled) starts in kernel memory. */

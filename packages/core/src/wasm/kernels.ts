@@ -48,26 +48,27 @@ export class Kernels {
   private readonly regions = new Map<string, { at: number; bytes: number }>();
   /** Where the regions end and staging begins. */
   private top = 0;
+  /** The end of the memory anything was reserved for (and may have written); past it, memory is zero. */
+  private used = 0;
 
   constructor(readonly exports: KernelExports) {}
 
   /**
    * Region `name` of at least `bytes`, which stays where it is from call to
    * call (a region that must grow moves to the top: memory never shrinks,
-   * and a Remover's images are mostly one size). `fresh` is whether its
-   * memory is new, and so still zero.
+   * and a Remover's images are mostly one size). `dirty` is how many of its
+   * first bytes may hold something: 0 when its memory is new, and so zero.
    */
-  region(name: string, bytes: number): { at: number; fresh: boolean } {
+  region(name: string, bytes: number): { at: number; dirty: number } {
     const known = this.regions.get(name);
-    if (known && known.bytes >= bytes) return { at: known.at, fresh: false };
+    if (known && known.bytes >= bytes) return { at: known.at, dirty: bytes };
     const layout = new Layout(this.top);
     const at = layout.take(bytes);
     this.top = layout.bytes;
     this.regions.set(name, { at, bytes });
-    // Memory past the old end is new and zero; below it, staging may have written.
-    const fresh = at >= this.exports.memory.buffer.byteLength;
+    const dirty = Math.min(bytes, Math.max(0, this.used - at));
     this.reserve(this.top);
-    return { at, fresh };
+    return { at, dirty };
   }
 
   /**
@@ -112,6 +113,7 @@ export class Kernels {
    */
   reserve(bytes: number): ArrayBuffer {
     const { memory } = this.exports;
+    this.used = Math.max(this.used, bytes);
     const missing = bytes - memory.buffer.byteLength;
     if (missing > 0) memory.grow(Math.ceil(missing / PAGE));
     return memory.buffer;
