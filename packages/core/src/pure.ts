@@ -1,6 +1,9 @@
 /**
  * Everything that runs unchanged in a browser (the Figma UI): no Node
  * built-ins, no native modules. Hosts add decoding, resizing and encoding.
+ * The refinement's kernels are WebAssembly: a browser host awaits
+ * `loadKernels()` once before its first cutout (its main thread may not
+ * compile them synchronously).
  */
 
 export { parseColor, type Rgba } from "./color.js";
@@ -25,3 +28,4 @@ export { REMOTE_PROVIDERS, type RemoteProvider, type RemoteSettings } from "./re
 export { type ConcreteFormat, DEFAULT_MAX_PNG_PIXELS, outputSize, type RenderDeps, type Rendered, renderCutout } from "./render.js";
 export { createSession, type ModelDescription } from "./sessions/registry.js";
 export type { MatteSession, OrtRuntime, SessionSettings } from "./sessions/session.js";
+export { loadKernels, releaseKernels } from "./wasm/kernels.js";

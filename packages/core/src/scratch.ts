@@ -6,28 +6,19 @@ interface ScratchType<T extends ScratchArray> {
 }
 
 /**
- * Typed arrays kept from one image to the next, one per name. A photo's
- * pipeline needs some 60 MB of short-lived planes at working size (and the
- * model's input tensor): allocated afresh for every image, they cost page
- * faults (first-touching fresh memory costs 1.5 to 3 ms per MB on the 2-core
- * benchmark machines) and garbage collections that land in the middle of the
- * next inference. An array handed out is valid until the same name is asked
- * for again, so only code that finishes with it before that may borrow it:
- * the refinement (synchronous) and the model input (consumed by one
- * inference, which a Remover runs one at a time).
+ * Typed arrays kept from one image to the next, one per name: the model's
+ * input tensor (12 MB) and the working-size alpha. Allocated afresh for
+ * every image, they cost page faults (first-touching fresh memory costs 1.5
+ * to 3 ms per MB on the 2-core benchmark machines) and garbage collections
+ * that land in the middle of the next inference. (The refinement's own
+ * planes live in kernel memory, wasm/kernels.ts, kept the same way.) An
+ * array handed out is valid until the same name is asked for again, so only
+ * code that finishes with it before that may borrow it: the refinement
+ * (synchronous) and the model input (consumed by one inference, which a
+ * Remover runs one at a time).
  */
 export class Scratch {
   private readonly buffers = new Map<string, ArrayBuffer>();
-
-  /** `length` elements under `name`, zeroed. */
-  zeros<T extends ScratchArray>(name: string, type: ScratchType<T>, length: number): T {
-    const before = this.buffers.get(name);
-    const out = this.dirty(name, type, length);
-    // A new ArrayBuffer is zeroed already, by pages the kernel maps on first touch: filling it
-    // would touch them all, where the fit leaves most of its planes (the background) unwritten.
-    if (out.buffer === before) out.fill(0);
-    return out;
-  }
 
   /** `length` elements under `name`, holding whatever was last written there: for callers that write every one. */
   dirty<T extends ScratchArray>(name: string, type: ScratchType<T>, length: number): T {
@@ -87,12 +78,8 @@ export class BufferPool {
 /**
  * Borrows from `scratch` when there is one, else allocates: the pure
  * functions take an optional Scratch, and without one behave as before.
+ * For callers that write every element.
  */
-export function scratchZeros<T extends ScratchArray>(scratch: Scratch | undefined, name: string, type: ScratchType<T>, length: number): T {
-  return scratch ? scratch.zeros(name, type, length) : fresh(type, length);
-}
-
-/** As scratchZeros, for callers that write every element. */
 export function scratchDirty<T extends ScratchArray>(scratch: Scratch | undefined, name: string, type: ScratchType<T>, length: number): T {
   return scratch ? scratch.dirty(name, type, length) : fresh(type, length);
 }

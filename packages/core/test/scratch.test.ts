@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BufferPool, Scratch, scratchZeros } from "../src/scratch.js";
+import { BufferPool, Scratch, scratchDirty } from "../src/scratch.js";
 
 describe("Scratch", () => {
   it("lends one buffer per name, grown when a longer array is asked for", () => {
@@ -14,26 +14,6 @@ describe("Scratch", () => {
     expect(scratch.dirty("other", Float32Array, 100).buffer).not.toBe(c.buffer);
   });
 
-  it("zeros what was written before when asked for zeros, and keeps it when asked for dirty", () => {
-    const scratch = new Scratch();
-    scratch.dirty("bytes", Uint8Array, 16).fill(9);
-    expect([...scratch.dirty("bytes", Uint8Array, 4)]).toEqual([9, 9, 9, 9]);
-    expect([...scratch.zeros("bytes", Uint8Array, 16)].every((v) => v === 0)).toBe(true);
-  });
-
-  it("zeros a reused buffer however it was last used, and hands out a new one as it comes (zero)", () => {
-    const scratch = new Scratch();
-    const first = scratch.zeros("plane", Float32Array, 8);
-    first.fill(3);
-    const again = scratch.zeros("plane", Float32Array, 4);
-    expect(again.buffer).toBe(first.buffer);
-    expect([...new Float32Array(first.buffer)]).toEqual([0, 0, 0, 0, 3, 3, 3, 3]);
-    scratch.dirty("plane", Float32Array, 4).fill(5);
-    const grown = scratch.zeros("plane", Float32Array, 16);
-    expect(grown.buffer).not.toBe(first.buffer);
-    expect([...grown].every((v) => v === 0)).toBe(true);
-  });
-
   it("views the same bytes with another element type", () => {
     const scratch = new Scratch();
     const bytes = scratch.dirty("shared", Uint8Array, 64);
@@ -41,10 +21,10 @@ describe("Scratch", () => {
     expect(levels.buffer).toBe(bytes.buffer);
   });
 
-  it("allocates fresh zeroed arrays when there is no scratch", () => {
-    const a = scratchZeros(undefined, "x", Float64Array, 5);
+  it("allocates a fresh array when there is no scratch", () => {
+    const a = scratchDirty(undefined, "x", Float64Array, 5);
     expect([...a]).toEqual([0, 0, 0, 0, 0]);
-    expect(scratchZeros(undefined, "x", Float64Array, 5).buffer).not.toBe(a.buffer);
+    expect(scratchDirty(undefined, "x", Float64Array, 5).buffer).not.toBe(a.buffer);
   });
 
   it("drops its buffers on clear", () => {

@@ -1,5 +1,5 @@
 import type { PixelImage } from "../image.js";
-import { type Kernels, kernels, type Layout } from "../wasm/kernels.js";
+import { isCurrent, type Kernels, kernels, type Layout } from "../wasm/kernels.js";
 import { blurFusion, type HeldPlanes } from "./blur-fusion.js";
 import { type CellMask, cellMask, flaggedRuns, type Rect } from "./cells.js";
 import { axisWeights } from "./resize.js";
@@ -99,6 +99,7 @@ let estimates = 0;
 /** An estimate in kernel memory, whose planes are views taken when read (the memory may have grown since). */
 class HeldEstimate implements ColourEstimate {
   private readonly count = ++estimates;
+  private readonly memory = kernels();
   readonly width: number;
   readonly height: number;
 
@@ -117,13 +118,13 @@ class HeldEstimate implements ColourEstimate {
 
   /** Where the six planes start in kernel memory. */
   at(): number {
-    if (this.count !== estimates) throw new Error("this colour estimate was replaced by a later one");
+    if (this.count !== estimates || !isCurrent(this.memory)) throw new Error("this colour estimate was replaced by a later one");
     return this.held.at;
   }
 
   private plane(i: number): Float32Array {
     const n = this.width * this.height;
-    return new Float32Array(kernels().buffer, this.at() + i * n * 4, n);
+    return new Float32Array(this.memory.buffer, this.at() + i * n * 4, n);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { PixelImage, Plane } from "../image.js";
-import { type Kernels, kernels } from "../wasm/kernels.js";
+import { isCurrent, type Kernels, kernels } from "../wasm/kernels.js";
 import { type CellMask, cellMask, flaggedRuns, type Rect } from "./cells.js";
 import { type ColourEstimate, ForegroundRows } from "./foreground.js";
 import { GuidedWindow } from "./guided-window.js";
@@ -93,6 +93,7 @@ let fits = 0;
 class HeldCoefficients implements GuidedCoefficients {
   private readonly offsets: number[];
   private readonly fit = ++fits;
+  private readonly memory = kernels();
   /** Whether the settled blocks have been found (settledBlocks). */
   blocksFound = false;
 
@@ -102,15 +103,15 @@ class HeldCoefficients implements GuidedCoefficients {
     readonly layout: { cells: CellMask; levels: Int8Array; fitted: Rect[] },
   ) {
     const n = width * height;
-    const { at, dirty } = kernels().region("guided", n * 20);
+    const { at, dirty } = this.memory.region("guided", n * 20);
     this.offsets = [at, at + n * 4, at + n * 8, at + n * 12, at + n * 16, at + n * 18];
     // The fit writes only near the matte's edges: the rest of the planes must be 0, as new memory is.
-    new Uint8Array(kernels().buffer, at, Math.min(dirty, n * 16)).fill(0);
+    new Uint8Array(this.memory.buffer, at, Math.min(dirty, n * 16)).fill(0);
   }
 
   /** Where region i (aR, aG, aB, b, level, settled) starts in kernel memory. */
   at(i: number): number {
-    if (this.fit !== fits) throw new Error("these guided-filter coefficients were replaced by a later fit");
+    if (this.fit !== fits || !isCurrent(this.memory)) throw new Error("these guided-filter coefficients were replaced by a later fit");
     return this.offsets[i];
   }
 
@@ -128,7 +129,7 @@ class HeldCoefficients implements GuidedCoefficients {
   }
 
   private plane(i: number): Float32Array {
-    return new Float32Array(kernels().buffer, this.at(i), this.width * this.height);
+    return new Float32Array(this.memory.buffer, this.at(i), this.width * this.height);
   }
 }
 

@@ -8,6 +8,7 @@ import { type ConcreteFormat, renderCutout } from "../render.js";
 import { BufferPool, Scratch } from "../scratch.js";
 import { createSession, type ModelDescription } from "../sessions/registry.js";
 import type { MatteSession, OrtRuntime } from "../sessions/session.js";
+import { releaseKernels } from "../wasm/kernels.js";
 import { threadSettings } from "./cpu-cores.js";
 import { decodeImage, decodePhoto } from "./decode.js";
 import { encodeRendered, MIME_TYPES } from "./encode.js";
@@ -209,6 +210,7 @@ export class Remover {
     this.session = undefined;
     this.scratch.clear();
     this.rgbaPool.clear();
+    releaseKernels();
     if (session) await (await session).release();
   }
 

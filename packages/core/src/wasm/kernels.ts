@@ -18,13 +18,27 @@ let compiled: WebAssembly.Module | undefined;
 let instance: Kernels | undefined;
 
 /**
- * Compiles the kernels off the main thread. Browsers refuse to compile a
- * module synchronously on their main thread beyond a size (4 kB in older
- * Chromium), so a web host awaits this once before its first refinement;
- * Node compiles on first use.
+ * Compiles and instantiates the kernels off the main thread. Browsers refuse
+ * to compile or instantiate a module synchronously on their main thread
+ * beyond a size (4 kB in older Chromium), so a web host awaits this before
+ * its first refinement (and after releaseKernels); Node does it on first use.
  */
 export async function loadKernels(): Promise<void> {
   compiled ??= await WebAssembly.compile(kernelBytes());
+  instance ??= new Kernels((await WebAssembly.instantiate(compiled, {})).exports as unknown as KernelExports);
+}
+
+/**
+ * Drops the kernels' memory (a Remover closing): the next refinement starts
+ * afresh. Coefficients and estimates from before then throw when read.
+ */
+export function releaseKernels(): void {
+  instance = undefined;
+}
+
+/** Whether `k` is still the kernels' instance (not released since). */
+export function isCurrent(k: Kernels): boolean {
+  return k === instance;
 }
 
 /** The kernels' one instance (the refinement is synchronous, so calls never overlap). */

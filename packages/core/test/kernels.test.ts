@@ -1,0 +1,113 @@
+import { describe, expect, it } from "vitest";
+import type { PixelImage, Plane } from "../src/image.js";
+import { estimateForeground, unitAlpha } from "../src/matte/foreground.js";
+import { applyGuidedFilter, fitGuidedFilter, settledBlocks, snapMatte, workingMatte } from "../src/matte/guided-filter.js";
+import { resizePlane } from "../src/matte/resize.js";
+import { kernels, loadKernels, releaseKernels } from "../src/wasm/kernels.js";
+
+// The kernels' arithmetic is checked against the whole-image TypeScript
+// reference in refine-tiles.test.ts; these check the memory they live in.
+
+function photo(width: number, height: number): PixelImage {
+  const data = new Uint8Array(width * height * 3);
+  for (let i = 0; i < data.length; i++) data[i] = (i * 73 + (i >> 7) * 29) & 255;
+  return { data, width, height, channels: 3 };
+}
+
+/** A disc of 1 on 0, soft at its rim: a matte with edges to fit. */
+function disc(width: number, height: number): Plane {
+  const data = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) data[y * width + x] = Math.min(1, Math.max(0, 8 - Math.hypot(x - width / 2, y - height / 2) / 3));
+  }
+  return { data, width, height };
+}
+
+describe("kernel memory", () => {
+  it("keeps a region where it is, and moves it to the top when it must grow", () => {
+    const k = kernels();
+    const first = k.region("test.region", 1000);
+    expect(k.region("test.region", 800).at).toBe(first.at);
+    const grown = k.region("test.region", 1_000_000);
+    expect(grown.at).not.toBe(first.at);
+    expect(k.buffer.byteLength).toBeGreaterThanOrEqual(grown.at + 1_000_000);
+  });
+
+  it("says which bytes of a region may hold old data: none in new memory, all of a reused region", () => {
+    const k = kernels();
+    const fresh = k.region("test.fresh", 4 * 65536);
+    expect(fresh.dirty).toBe(0);
+    expect(new Uint8Array(k.buffer, fresh.at, 4 * 65536).every((v) => v === 0)).toBe(true);
+    new Uint8Array(k.buffer, fresh.at, 16).fill(7);
+    expect(k.region("test.fresh", 4 * 65536).dirty).toBe(4 * 65536);
+  });
+
+  it("copies a view from elsewhere into a region, and finds one already there in place", () => {
+    const k = kernels();
+    const values = Float32Array.from({ length: 300 }, (_, i) => i / 7);
+    const at = k.hold("test.hold", values);
+    const inside = new Float32Array(k.buffer, at, values.length);
+    expect([...inside]).toEqual([...values]);
+    inside[0] = 42;
+    expect(k.hold("test.hold", inside)).toBe(at);
+    expect(new Float32Array(k.buffer, at, 1)[0]).toBe(42);
+  });
+
+  it("makes the working matte as resizePlane and snapMatte do, and reads it in place as it would a copy", () => {
+    const guide = photo(90, 70);
+    const matte = disc(64, 64);
+    const expected = resizePlane(matte, 90, 70);
+    snapMatte(expected.data);
+    const inPlace = workingMatte(matte, 90, 70);
+    expect(inPlace.data).toEqual(expected.data);
+    const fromPlace = applyGuidedFilter(fitGuidedFilter(guide, inPlace, 3, 1e-4), guide);
+    expect(applyGuidedFilter(fitGuidedFilter(guide, expected, 3, 1e-4), guide)).toEqual(fromPlace);
+  });
+});
+
+describe("results held in kernel memory", () => {
+  it("a fit's coefficients are valid until the next fit, then reading them throws", () => {
+    const guide = photo(40, 30);
+    const first = fitGuidedFilter(guide, disc(40, 30), 2, 1e-4);
+    expect(first.b.length).toBe(1200);
+    const second = fitGuidedFilter(guide, disc(40, 30), 2, 1e-4);
+    expect(() => first.aR).toThrow(/replaced by a later fit/);
+    expect(() => applyGuidedFilter(first, guide)).toThrow(/replaced by a later fit/);
+    expect(settledBlocks(second).length).toBe(1200);
+  });
+
+  it("a colour estimate is valid until the next one, then reading it throws", () => {
+    const image = photo(48, 36);
+    const alpha = Float32Array.from({ length: 48 * 36 }, (_, i) => (i % 48) / 47);
+    const first = estimateForeground(image, alpha, 4, 1);
+    expect(first.F[0].length).toBe(48 * 36);
+    estimateForeground(image, alpha, 4, 1);
+    expect(() => first.B[2]).toThrow(/replaced by a later one/);
+  });
+
+  it("takes alpha bytes as floats in place (unitAlpha), as estimateForeground would from a copy", () => {
+    const image = photo(48, 36);
+    const bytes = Uint8Array.from({ length: 48 * 36 }, (_, i) => (i * 37) & 255);
+    const fromPlace = estimateForeground(image, unitAlpha(bytes), 4, 1);
+    const inPlace = [...fromPlace.F, ...fromPlace.B].map((plane) => plane.slice());
+    const fromCopy = estimateForeground(
+      image,
+      Float32Array.from(bytes, (v) => v / 255),
+      4,
+      1,
+    );
+    expect([...fromCopy.F, ...fromCopy.B]).toEqual(inPlace);
+  });
+
+  it("after releaseKernels, earlier results throw and the next refinement starts a new memory", async () => {
+    const guide = photo(40, 30);
+    const before = fitGuidedFilter(guide, disc(40, 30), 2, 1e-4);
+    const memory = kernels();
+    releaseKernels();
+    expect(() => before.b).toThrow(/replaced/);
+    await loadKernels();
+    expect(kernels()).not.toBe(memory);
+    const after = fitGuidedFilter(guide, disc(40, 30), 2, 1e-4);
+    expect(applyGuidedFilter(after, guide)).toHaveLength(1200);
+  });
+});
