@@ -1,6 +1,7 @@
 // One Blur-Fusion pass over one rectangle (see src/matte/blur-fusion.ts, which
 // stages the rectangle's window in and the estimate out).
 import { getF32, getF64, getU8, setF32, setF64, windowInverse } from "./memory";
+import { slideColumns, slideRow, startColumns } from "./window-sums";
 
 /** Per pixel: alpha, F * alpha for R, G, B, then B * (1 - alpha) for R, G, B. */
 const TERMS: i32 = 7;
@@ -12,7 +13,8 @@ export function fusionWorkBytes(windowWidth: i32, windowHeight: i32, rectWidth: 
   const sums = rectWidth * TERMS * 8;
   const across = rectWidth * 8;
   const column = firstColumns * 6 * 8;
-  return line + rows + sums + across + column;
+  const acc = TERMS * 8;
+  return line + rows + sums + across + column + acc;
 }
 
 /**
@@ -69,6 +71,7 @@ export function fuseRect(
   const sums = rows + ((<usize>(zeros + stride)) << 2);
   const across = sums + ((<usize>stride) << 3);
   const column = across + ((<usize>rectWidth) << 3);
+  const acc = column + ((<usize>(firstWidth * 6)) << 3);
   // The row of zeros past the end is read as rows that enter or leave from outside the image.
   memory.fill(rows + ((<usize>zeros) << 2), 0, (<usize>stride) << 2);
   for (let y = wy0, o = 0; y < wy1; y++, o += stride) {
@@ -79,7 +82,7 @@ export function fuseRect(
       const r1 = load<i32>(ys1 + k) * firstWidth;
       upsampledTerms(first, firstPlane, r0, r1, getF32(yw, y), alpha, y * width, wx0, wx1, c0, xs0, xs1, xw, column, line);
     }
-    sumRow(line, windowWidth, r, rx0 - wx0, rx1 - wx0, rows + ((<usize>o) << 2));
+    slideRow(line, TERMS, windowWidth, r, rx0 - wx0, rx1 - wx0, rows + ((<usize>o) << 2), acc);
   }
   sumColumns(rows, zeros, sums, across, width, height, r, rx0, ry0, rx1, ry1, wy0, alpha, colours, colourBytes, channels, scale, out);
 }
@@ -144,52 +147,6 @@ function upsampledTerms(
   }
 }
 
-/** One row of terms summed over [x - r, x + r] for window columns [from, to), into `out`. */
-function sumRow(line: usize, w: i32, r: i32, from: i32, to: i32, out: usize): void {
-  let s0: f64 = 0;
-  let s1: f64 = 0;
-  let s2: f64 = 0;
-  let s3: f64 = 0;
-  let s4: f64 = 0;
-  let s5: f64 = 0;
-  let s6: f64 = 0;
-  let o = 0;
-  // In the window's own coordinates, where the first pixel to enter is 0: pixels enter at x + r and leave at x - r - 1.
-  for (let x = -r; x < to; x++) {
-    const e = x + r;
-    if (e < w) {
-      const j = e * TERMS;
-      s0 += getF32(line, j);
-      s1 += getF32(line, j + 1);
-      s2 += getF32(line, j + 2);
-      s3 += getF32(line, j + 3);
-      s4 += getF32(line, j + 4);
-      s5 += getF32(line, j + 5);
-      s6 += getF32(line, j + 6);
-    }
-    const l = x - r - 1;
-    if (l >= 0) {
-      const j = l * TERMS;
-      s0 -= getF32(line, j);
-      s1 -= getF32(line, j + 1);
-      s2 -= getF32(line, j + 2);
-      s3 -= getF32(line, j + 3);
-      s4 -= getF32(line, j + 4);
-      s5 -= getF32(line, j + 5);
-      s6 -= getF32(line, j + 6);
-    }
-    if (x < from) continue;
-    setF32(out, o, s0);
-    setF32(out, o + 1, s1);
-    setF32(out, o + 2, s2);
-    setF32(out, o + 3, s3);
-    setF32(out, o + 4, s4);
-    setF32(out, o + 5, s5);
-    setF32(out, o + 6, s6);
-    o += TERMS;
-  }
-}
-
 /** Sums the row sums down the window and writes the rectangle's estimates. */
 function sumColumns(
   rows: usize,
@@ -214,32 +171,23 @@ function sumColumns(
   const rectWidth = rx1 - rx0;
   const stride = rectWidth * TERMS;
   const plane = width * height;
-  memory.fill(sums, 0, (<usize>stride) << 3);
   for (let x = rx0; x < rx1; x++) setF64(across, x - rx0, windowInverse(x, r, width));
   // Rows before the first one's window is complete; then, per row, row y + r enters and row y - r - 1 leaves.
-  for (let y = wy0; y < min(height, ry0 + r); y++) {
-    for (let i = 0, j = (y - wy0) * stride; i < stride; i++, j++) setF64(sums, i, getF64(sums, i) + getF32(rows, j));
-  }
+  startColumns(sums, rows, stride, min(height, ry0 + r) - wy0);
   const colourStride = colourBytes ? channels : 3;
   for (let y = ry0; y < ry1; y++) {
     const e = y + r < height ? (y + r - wy0) * stride : zeros;
     const l = y - r - 1 >= wy0 ? (y - r - 1 - wy0) * stride : zeros;
+    slideColumns(sums, rows + ((<usize>e) << 2), rows + ((<usize>l) << 2), stride);
     const down = windowInverse(y, r, height);
     for (let x = 0, i = y * width + rx0, o = 0; o < stride; x++, i++, o += TERMS) {
-      const t0 = getF64(sums, o) + getF32(rows, e + o) - getF32(rows, l + o);
-      const t1 = getF64(sums, o + 1) + getF32(rows, e + o + 1) - getF32(rows, l + o + 1);
-      const t2 = getF64(sums, o + 2) + getF32(rows, e + o + 2) - getF32(rows, l + o + 2);
-      const t3 = getF64(sums, o + 3) + getF32(rows, e + o + 3) - getF32(rows, l + o + 3);
-      const t4 = getF64(sums, o + 4) + getF32(rows, e + o + 4) - getF32(rows, l + o + 4);
-      const t5 = getF64(sums, o + 5) + getF32(rows, e + o + 5) - getF32(rows, l + o + 5);
-      const t6 = getF64(sums, o + 6) + getF32(rows, e + o + 6) - getF32(rows, l + o + 6);
-      setF64(sums, o, t0);
-      setF64(sums, o + 1, t1);
-      setF64(sums, o + 2, t2);
-      setF64(sums, o + 3, t3);
-      setF64(sums, o + 4, t4);
-      setF64(sums, o + 5, t5);
-      setF64(sums, o + 6, t6);
+      const t0 = getF64(sums, o);
+      const t1 = getF64(sums, o + 1);
+      const t2 = getF64(sums, o + 2);
+      const t3 = getF64(sums, o + 3);
+      const t4 = getF64(sums, o + 4);
+      const t5 = getF64(sums, o + 5);
+      const t6 = getF64(sums, o + 6);
       const n = getF64(across, x) * down;
       const ba = t0 * n;
       // n / (ba + 1e-5) and n / (1 - ba + 1e-5), with one division.

@@ -1,6 +1,7 @@
 // The colour guided filter's fit over one rectangle (see src/matte/guided-window.ts,
 // which stages the rectangle's reach in and the coefficients out).
 import { getF32, getF64, getU8, setF32, setF64, windowInverse } from "./memory";
+import { slideColumns, slideRow, startColumns } from "./window-sums";
 
 /** Per pixel: the sums of R, G, B, p, Rp, Gp, Bp, RR, RG, RB, GG, GB, BB over its window. */
 const MOMENTS: i32 = 13;
@@ -16,7 +17,8 @@ export function windowWorkBytes(innerWidth: i32, innerHeight: i32, reachHeight: 
   const line = innerWidth * 4 * 4;
   const smooth = rectWidth * 4 * (innerHeight + 1) * 4;
   const across = innerWidth * 8;
-  return rows + sums + line + smooth + across;
+  const acc = 4 * 8;
+  return rows + sums + line + smooth + across + acc;
 }
 
 /**
@@ -62,6 +64,7 @@ export function fitWindow(
   const smoothStride = rectWidth * 4;
   const smoothZeros = (iy1 - iy0) * smoothStride;
   const across = smooth + ((<usize>(smoothZeros + smoothStride)) << 2);
+  const acc = across + ((<usize>innerWidth) << 3);
   // The rows of zeros past the ends are read as rows that enter or leave from outside the image.
   memory.fill(rows + ((<usize>rowZeros) << 2), 0, (<usize>rowStride) << 2);
   memory.fill(smooth + ((<usize>smoothZeros) << 2), 0, (<usize>smoothStride) << 2);
@@ -69,15 +72,13 @@ export function fitWindow(
   for (let x = ix0; x < ix1; x++) setF64(across, x - ix0, windowInverse(x, r, width));
   let q = 0;
   // Rows before the first one's window is complete; then, per row, row y + r enters and row y - r - 1 leaves.
-  memory.fill(sums, 0, (<usize>rowStride) << 3);
-  for (let y = gy0; y < min(height, iy0 + r); y++) {
-    for (let i = 0, j = (y - gy0) * rowStride; i < rowStride; i++, j++) setF64(sums, i, getF64(sums, i) + getF32(rows, j));
-  }
+  startColumns(sums, rows, rowStride, min(height, iy0 + r) - gy0);
   for (let y = iy0; y < iy1; y++) {
     const e = y + r < height ? (y + r - gy0) * rowStride : rowZeros;
     const l = y - r - 1 >= gy0 ? (y - r - 1 - gy0) * rowStride : rowZeros;
-    solveRow(rows + ((<usize>e) << 2), rows + ((<usize>l) << 2), sums, across, windowInverse(y, r, height), rowStride, eps, line);
-    slide(line, r, innerWidth, rx0 - ix0, rx1 - ix0, smooth + ((<usize>q) << 2));
+    slideColumns(sums, rows + ((<usize>e) << 2), rows + ((<usize>l) << 2), rowStride);
+    solveRow(sums, across, windowInverse(y, r, height), rowStride, eps, line);
+    slideRow(line, 4, innerWidth, r, rx0 - ix0, rx1 - ix0, smooth + ((<usize>q) << 2), acc);
     q += smoothStride;
   }
   sumColumns(smooth, smoothZeros, sums, across, width, height, r, rx0, ry0, rx1, ry1, iy0, out);
@@ -175,39 +176,23 @@ function sumRows(
   }
 }
 
-/**
- * Moves the window sums down one row (row `enter` in, row `leave` out) and
- * solves, per column, the ridge regression of p on the colour into `line`.
- */
-function solveRow(enter: usize, leave: usize, sums: usize, across: usize, down: f64, rowStride: i32, eps: f64, line: usize): void {
+/** Solves, per column, the ridge regression of p on the colour from the window sums of the moments, into `line`. */
+function solveRow(sums: usize, across: usize, down: f64, rowStride: i32, eps: f64, line: usize): void {
   for (let x = 0, o = 0, q = 0; o < rowStride; x++, o += MOMENTS, q += 4) {
     const n = getF64(across, x) * down;
-    const s0 = getF64(sums, o) + getF32(enter, o) - getF32(leave, o);
-    const s1 = getF64(sums, o + 1) + getF32(enter, o + 1) - getF32(leave, o + 1);
-    const s2 = getF64(sums, o + 2) + getF32(enter, o + 2) - getF32(leave, o + 2);
-    const s3 = getF64(sums, o + 3) + getF32(enter, o + 3) - getF32(leave, o + 3);
-    const s4 = getF64(sums, o + 4) + getF32(enter, o + 4) - getF32(leave, o + 4);
-    const s5 = getF64(sums, o + 5) + getF32(enter, o + 5) - getF32(leave, o + 5);
-    const s6 = getF64(sums, o + 6) + getF32(enter, o + 6) - getF32(leave, o + 6);
-    const s7 = getF64(sums, o + 7) + getF32(enter, o + 7) - getF32(leave, o + 7);
-    const s8 = getF64(sums, o + 8) + getF32(enter, o + 8) - getF32(leave, o + 8);
-    const s9 = getF64(sums, o + 9) + getF32(enter, o + 9) - getF32(leave, o + 9);
-    const s10 = getF64(sums, o + 10) + getF32(enter, o + 10) - getF32(leave, o + 10);
-    const s11 = getF64(sums, o + 11) + getF32(enter, o + 11) - getF32(leave, o + 11);
-    const s12 = getF64(sums, o + 12) + getF32(enter, o + 12) - getF32(leave, o + 12);
-    setF64(sums, o, s0);
-    setF64(sums, o + 1, s1);
-    setF64(sums, o + 2, s2);
-    setF64(sums, o + 3, s3);
-    setF64(sums, o + 4, s4);
-    setF64(sums, o + 5, s5);
-    setF64(sums, o + 6, s6);
-    setF64(sums, o + 7, s7);
-    setF64(sums, o + 8, s8);
-    setF64(sums, o + 9, s9);
-    setF64(sums, o + 10, s10);
-    setF64(sums, o + 11, s11);
-    setF64(sums, o + 12, s12);
+    const s0 = getF64(sums, o);
+    const s1 = getF64(sums, o + 1);
+    const s2 = getF64(sums, o + 2);
+    const s3 = getF64(sums, o + 3);
+    const s4 = getF64(sums, o + 4);
+    const s5 = getF64(sums, o + 5);
+    const s6 = getF64(sums, o + 6);
+    const s7 = getF64(sums, o + 7);
+    const s8 = getF64(sums, o + 8);
+    const s9 = getF64(sums, o + 9);
+    const s10 = getF64(sums, o + 10);
+    const s11 = getF64(sums, o + 11);
+    const s12 = getF64(sums, o + 12);
     const mr = s0 * n;
     const mg = s1 * n;
     const mb = s2 * n;
@@ -240,38 +225,6 @@ function solveRow(enter: usize, leave: usize, sums: usize, across: usize, down: 
   }
 }
 
-/** The row of coefficients in `line` (innerWidth columns), summed over [x - r, x + r] for columns [from, to), into `out`. */
-function slide(line: usize, r: i32, innerWidth: i32, from: i32, to: i32, out: usize): void {
-  let s0: f64 = 0;
-  let s1: f64 = 0;
-  let s2: f64 = 0;
-  let s3: f64 = 0;
-  let o = 0;
-  // In the row's own coordinates, where the first coefficient to enter is 0: x + r enters, x - r - 1 leaves.
-  for (let x = -r; x < to; x++) {
-    const e = (x + r) * 4;
-    if (x + r < innerWidth) {
-      s0 += getF32(line, e);
-      s1 += getF32(line, e + 1);
-      s2 += getF32(line, e + 2);
-      s3 += getF32(line, e + 3);
-    }
-    const l = (x - r - 1) * 4;
-    if (l >= 0) {
-      s0 -= getF32(line, l);
-      s1 -= getF32(line, l + 1);
-      s2 -= getF32(line, l + 2);
-      s3 -= getF32(line, l + 3);
-    }
-    if (x < from) continue;
-    setF32(out, o, s0);
-    setF32(out, o + 1, s1);
-    setF32(out, o + 2, s2);
-    setF32(out, o + 3, s3);
-    o += 4;
-  }
-}
-
 /** Sums the smoothed rows down each column and writes the rectangle's mean coefficients, plane by plane. */
 function sumColumns(
   smooth: usize,
@@ -291,29 +244,19 @@ function sumColumns(
   const rectWidth = rx1 - rx0;
   const stride = rectWidth * 4;
   const plane = width * height;
-  memory.fill(sums, 0, (<usize>stride) << 3);
   for (let x = rx0; x < rx1; x++) setF64(across, x - rx0, windowInverse(x, r, width));
-  for (let y = iy0; y < min(height, ry0 + r); y++) {
-    for (let i = 0, j = (y - iy0) * stride; i < stride; i++, j++) setF64(sums, i, getF64(sums, i) + getF32(smooth, j));
-  }
+  startColumns(sums, smooth, stride, min(height, ry0 + r) - iy0);
   for (let y = ry0; y < ry1; y++) {
     const e = y + r < height ? (y + r - iy0) * stride : smoothZeros;
     const l = y - r - 1 >= iy0 ? (y - r - 1 - iy0) * stride : smoothZeros;
+    slideColumns(sums, smooth + ((<usize>e) << 2), smooth + ((<usize>l) << 2), stride);
     const down = windowInverse(y, r, height);
     for (let i = y * width + rx0, x = 0, o = 0; o < stride; i++, x++, o += 4) {
-      const s0 = getF64(sums, o) + getF32(smooth, e + o) - getF32(smooth, l + o);
-      const s1 = getF64(sums, o + 1) + getF32(smooth, e + o + 1) - getF32(smooth, l + o + 1);
-      const s2 = getF64(sums, o + 2) + getF32(smooth, e + o + 2) - getF32(smooth, l + o + 2);
-      const s3 = getF64(sums, o + 3) + getF32(smooth, e + o + 3) - getF32(smooth, l + o + 3);
-      setF64(sums, o, s0);
-      setF64(sums, o + 1, s1);
-      setF64(sums, o + 2, s2);
-      setF64(sums, o + 3, s3);
       const n = getF64(across, x) * down;
-      setF32(out, i, s0 * n);
-      setF32(out, i + plane, s1 * n);
-      setF32(out, i + 2 * plane, s2 * n);
-      setF32(out, i + 3 * plane, s3 * n);
+      setF32(out, i, getF64(sums, o) * n);
+      setF32(out, i + plane, getF64(sums, o + 1) * n);
+      setF32(out, i + 2 * plane, getF64(sums, o + 2) * n);
+      setF32(out, i + 3 * plane, getF64(sums, o + 3) * n);
     }
   }
 }
