@@ -3,6 +3,7 @@ import type { PixelImage, Plane } from "../src/image.js";
 import { estimateForeground, unitAlpha } from "../src/matte/foreground.js";
 import { applyGuidedFilter, fitGuidedFilter, settledBlocks, snapMatte, workingMatte } from "../src/matte/guided-filter.js";
 import { resizePlane } from "../src/matte/resize.js";
+import { refineMatte } from "../src/pipeline.js";
 import { kernels, loadKernels, releaseKernels } from "../src/wasm/kernels.js";
 
 // The kernels' arithmetic is checked against the whole-image TypeScript
@@ -109,5 +110,21 @@ describe("results held in kernel memory", () => {
     expect(kernels()).not.toBe(memory);
     const after = fitGuidedFilter(guide, disc(40, 30), 2, 1e-4);
     expect(applyGuidedFilter(after, guide)).toHaveLength(1200);
+  });
+});
+
+describe("the browser bundle (dist/pure.js)", () => {
+  it("carries the kernels: after loadKernels, its refineMatte gives the same cutout as the source", async () => {
+    // Built by the test command's build step; platform-neutral, as the Figma UI will load it.
+    const bundle = new URL("../dist/pure.js", import.meta.url).href;
+    const pure = (await import(bundle)) as typeof import("../src/pure.js");
+    await pure.loadKernels();
+    const image = photo(120, 90);
+    const matte = disc(64, 64);
+    const bundled = pure.refineMatte(image, image, { ...matte, data: matte.data.slice() });
+    const source = refineMatte(image, image, { ...matte, data: matte.data.slice() });
+    expect(bundled.alpha).toEqual(source.alpha);
+    expect(bundled.rgba).toEqual(source.rgba);
+    expect(bundled.alpha.some((a) => a > 0 && a < 255)).toBe(true);
   });
 });
