@@ -3,10 +3,11 @@
 // AssemblyScript declares for them, into a TypeScript module (git-ignored)
 // that the bundles and the tests import like any other source.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import asc from "assemblyscript/asc";
 
-const entry = "packages/core/assembly/index.ts";
-const target = "packages/core/src/wasm/kernels-binary.ts";
+const entry = fileURLToPath(new URL("../packages/core/assembly/index.ts", import.meta.url));
+const target = fileURLToPath(new URL("../packages/core/src/wasm/kernels-binary.ts", import.meta.url));
 
 export async function buildKernels() {
   const files = {};

@@ -54,6 +54,20 @@ describe("kernel memory", () => {
     expect(new Float32Array(k.buffer, at, 1)[0]).toBe(42);
   });
 
+  it("copies a view of its own memory held under another name, though holding it grows the memory", () => {
+    const k = kernels();
+    k.hold(
+      "test.source",
+      Float32Array.from({ length: 64 }, (_, i) => i),
+    );
+    // The whole memory as one view: a region that size cannot fit without growing, which detaches the view.
+    const whole = new Uint8Array(k.buffer);
+    const expected = whole.slice();
+    const at = k.hold("test.whole", whole);
+    expect(whole.length).toBe(0);
+    expect(new Uint8Array(k.buffer, at, expected.length)).toEqual(expected);
+  });
+
   it("makes the working matte as resizePlane and snapMatte do, and reads it in place as it would a copy", () => {
     const guide = photo(90, 70);
     const matte = disc(64, 64);

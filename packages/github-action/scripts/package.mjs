@@ -30,6 +30,7 @@ import {
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { buildKernels } from "../../../scripts/build-kernels.mjs";
 import { actionBundle } from "../build.config.mjs";
 
 const ACTION = fileURLToPath(new URL("..", import.meta.url));
@@ -113,6 +114,8 @@ function copyPackage(spec, source, target) {
 
 export async function packageAction(dist = DIST) {
   rmSync(dist, { recursive: true, force: true });
+  // The bundle imports the refinement kernels' bytes, which the build generates.
+  await buildKernels();
   await build({ ...actionBundle, outdir: dist, sourcemap: false });
   // The bundle is an ES module; this marks it so wherever dist/ goes (a release tree has no other package.json).
   writeFileSync(path.join(dist, "package.json"), `${JSON.stringify({ type: "module", private: true }, null, 2)}\n`);

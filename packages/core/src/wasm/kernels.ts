@@ -9,10 +9,12 @@ import { KERNELS_WASM, type KernelExports } from "./kernels-binary.js";
  * compute in f64 and store f32 exactly where the TypeScript did, so their
  * results are the same to the bit.
  *
- * Memory holds the last guided fit's planes at the bottom (`hold`), which the
- * fit writes and its evaluation reads in place; above them, each call copies
- * its rectangle's or row's inputs in (`staging`), runs a kernel and copies
- * the results out. The kernels work tile by tile, so staging stays small.
+ * The memory holds named regions at the bottom (`region`): the working-size
+ * planes one step writes and the next reads in place (the matte, the guided
+ * fit's coefficients, the colour estimate), kept from one image to the next.
+ * Above them, each call copies its tile's or row's inputs in (`staging`),
+ * runs a kernel and copies the results out; the kernels work tile by tile,
+ * so staging stays small.
  */
 let compiled: WebAssembly.Module | undefined;
 let instance: Kernels | undefined;
@@ -90,10 +92,13 @@ export class Kernels {
    * them there (the view is then one on this memory), else copied in.
    */
   hold(name: string, view: ArrayBufferView): number {
-    // Before region(): growing the memory would detach a view of it.
-    const inPlace = view.buffer === this.buffer ? view.byteOffset : -1;
+    const known = this.regions.get(name);
+    const onMemory = view.buffer === this.buffer;
+    if (onMemory && known && view.byteOffset === known.at && known.bytes >= view.byteLength) return known.at;
+    // A view of this memory elsewhere is copied out first: growing the memory would detach it.
+    const source = onMemory ? new Uint8Array(view.buffer, view.byteOffset, view.byteLength).slice() : view;
     const { at } = this.region(name, view.byteLength);
-    if (inPlace !== at) this.copyIn(at, view);
+    this.copyIn(at, source);
     return at;
   }
 
