@@ -315,8 +315,11 @@ export class ForegroundRows {
       for (const [i, p] of [...source.F, ...source.B].entries()) k.copyIn(this.estimate + i * this.plane * 4, p);
   }
 
-  /** Row y, from its pixels and alpha at pxAt and alphaAt in kernel memory. */
-  write(y: number, pxAt: number, alphaAt: number): void {
+  /**
+   * Row y, from its pixels and alpha at pxAt and alphaAt in kernel memory;
+   * with `count` runs at runsAt (applyRow's), the settled runs are written whole.
+   */
+  write(y: number, pxAt: number, alphaAt: number, runsAt = 0, count = 0): void {
     const { width, channels } = this.image;
     const ew = this.source.width;
     const { rows } = this;
@@ -326,6 +329,8 @@ export class ForegroundRows {
       alphaAt,
       0,
       width,
+      runsAt,
+      count,
       this.estimate,
       this.plane,
       rows.xs0[y] * ew,

@@ -294,7 +294,7 @@ export function applyGuidedFilter(
       UNSETTLED,
     );
     out.set(row, y * width);
-    colours?.write(y, pxAt, rowAt);
+    colours?.write(y, pxAt, rowAt, runsAt, count);
     if (onRun) for (let i = 0; i < count * 3; i += 3) onRun(y, runs[i], runs[i + 1], runs[i + 2]);
   }
   return out;
