@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import type { PixelImage, Plane } from "../src/image.js";
 import { estimateForeground, unitAlpha } from "../src/matte/foreground.js";
@@ -140,5 +141,24 @@ describe("the browser bundle (dist/pure.js)", () => {
     expect(bundled.alpha).toEqual(source.alpha);
     expect(bundled.rgba).toEqual(source.rgba);
     expect(bundled.alpha.some((a) => a > 0 && a < 255)).toBe(true);
+  });
+});
+
+describe("a runtime without WebAssembly", () => {
+  it("fails a cutout with inference_failed, naming the cause, instead of a TypeError", () => {
+    const index = new URL("../dist/index.js", import.meta.url).href;
+    const photo = new URL("../../../test/fixtures/car-1.jpg", import.meta.url).pathname;
+    // A model path that does not exist keeps the model's load (which fails on its own) off the network.
+    const script = `import { Remover } from ${JSON.stringify(index)};
+      try { await new Remover({ modelPath: "/nonexistent/model.onnx" }).remove(${JSON.stringify(photo)}); console.log("no error"); }
+      catch (error) { console.log(JSON.stringify(error)); }
+      process.exit(0);`;
+    const out = execFileSync(process.execPath, ["--jitless", "--input-type=module", "-e", script], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    const error = JSON.parse(out.trim().split("\n").pop() ?? "");
+    expect(error.code).toBe("inference_failed");
+    expect(error.message).toMatch(/no WebAssembly .*--jitless/);
   });
 });

@@ -1,3 +1,4 @@
+import { CutoutError } from "../errors.js";
 import { KERNELS_WASM, type KernelExports } from "./kernels-binary.js";
 
 /**
@@ -26,8 +27,8 @@ let instance: Kernels | undefined;
  * its first refinement (and after releaseKernels); Node does it on first use.
  */
 export async function loadKernels(): Promise<void> {
-  compiled ??= await WebAssembly.compile(kernelBytes());
-  instance ??= new Kernels((await WebAssembly.instantiate(compiled, {})).exports as unknown as KernelExports);
+  compiled ??= await webAssembly().compile(kernelBytes());
+  instance ??= new Kernels((await webAssembly().instantiate(compiled, {})).exports as unknown as KernelExports);
 }
 
 /**
@@ -46,10 +47,21 @@ export function isCurrent(k: Kernels): boolean {
 /** The kernels' one instance (the refinement is synchronous, so calls never overlap). */
 export function kernels(): Kernels {
   if (!instance) {
-    compiled ??= new WebAssembly.Module(kernelBytes());
+    compiled ??= new (webAssembly().Module)(kernelBytes());
     instance = new Kernels(new WebAssembly.Instance(compiled, {}).exports as unknown as KernelExports);
   }
   return instance;
+}
+
+/** The runtime's WebAssembly; a runtime without it (`node --jitless`) cannot run the local engine. */
+function webAssembly(): typeof WebAssembly {
+  if (typeof WebAssembly === "undefined") {
+    throw new CutoutError(
+      "inference_failed",
+      "This JavaScript runtime has no WebAssembly (is Node running with --jitless?); the local engine's image kernels need it",
+    );
+  }
+  return WebAssembly;
 }
 
 function kernelBytes(): Uint8Array<ArrayBuffer> {
