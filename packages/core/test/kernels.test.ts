@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { PixelImage, Plane } from "../src/image.js";
 import { estimateForeground, unitAlpha } from "../src/matte/foreground.js";
 import { applyGuidedFilter, fitGuidedFilter, settledBlocks, snapMatte, workingMatte } from "../src/matte/guided-filter.js";
@@ -160,5 +160,23 @@ describe("a runtime without WebAssembly", () => {
     const error = JSON.parse(out.trim().split("\n").pop() ?? "");
     expect(error.code).toBe("inference_failed");
     expect(error.message).toMatch(/no WebAssembly .*--jitless/);
+  });
+});
+
+describe("a runtime that will not compile synchronously (a browser's main thread)", () => {
+  it("is told to await loadKernels, and after it the kernels run", async () => {
+    vi.resetModules();
+    const fresh = await import("../src/wasm/kernels.js");
+    // A function, not an arrow: the kernels call it with `new`.
+    const refuse = vi.spyOn(WebAssembly, "Module").mockImplementation(function refuseToCompile(): never {
+      throw new RangeError("WebAssembly.Compile is disallowed on the main thread, if the buffer size is larger than 8MB.");
+    });
+    try {
+      expect(() => fresh.kernels()).toThrow(/await loadKernels\(\) once before the first cutout/);
+    } finally {
+      refuse.mockRestore();
+    }
+    await fresh.loadKernels();
+    expect(fresh.kernels().exports.windowWorkBytes(10, 10, 10, 10)).toBeGreaterThan(0);
   });
 });

@@ -47,8 +47,18 @@ export function isCurrent(k: Kernels): boolean {
 /** The kernels' one instance (the refinement is synchronous, so calls never overlap). */
 export function kernels(): Kernels {
   if (!instance) {
-    compiled ??= new (webAssembly().Module)(kernelBytes());
-    instance = new Kernels(new WebAssembly.Instance(compiled, {}).exports as unknown as KernelExports);
+    try {
+      compiled ??= new (webAssembly().Module)(kernelBytes());
+      instance = new Kernels(new WebAssembly.Instance(compiled, {}).exports as unknown as KernelExports);
+    } catch (error) {
+      // Chromium's main thread refuses synchronous compilation beyond a size: the host must load them first.
+      if (!(error instanceof RangeError)) throw error;
+      throw new CutoutError(
+        "inference_failed",
+        `This runtime will not compile the image kernels synchronously (${error.message}): await loadKernels() once before the first cutout`,
+        { cause: error },
+      );
+    }
   }
   return instance;
 }
