@@ -166,11 +166,7 @@ export function refineMatte(
     Math.max(1, Math.round(long / 340)),
     wanted,
   );
-  if (!alpha) {
-    // Fields by name, not a spread of applyCutout's result: the spread was where V8 gave up on this function (see toUnit).
-    const cut = applyCutout(coefficients, image, estimate, rgba);
-    return { rgba: cut.rgba, alpha: cut.alpha, width, height, foreground: cut.foreground };
-  }
+  if (!alpha) return { ...applyCutout(coefficients, image, estimate, rgba), width, height };
   return { rgba: applyForeground(image, alpha, estimate, rgba), alpha, width, height, foreground: foregroundBox(alpha, width, height) };
 }
 

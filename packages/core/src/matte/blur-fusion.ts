@@ -10,11 +10,13 @@ export interface HeldColours {
   scale: number;
 }
 
-/** A colour estimate in kernel memory: six planes (F then B, R, G, B each), one after another. */
+/** A colour estimate in kernel memory: six planes (F then B, R, G, B each), one after another, in region `name` as handed out by `claim`. */
 export interface HeldPlanes {
   at: number;
   width: number;
   height: number;
+  name: string;
+  claim: number;
 }
 
 /**
@@ -40,7 +42,7 @@ export function blurFusion(
   upsampled: HeldPlanes | undefined,
   name: string,
 ): HeldPlanes {
-  const { at } = k.region(name, width * height * 6 * 4);
+  const { at, claim } = k.region(name, width * height * 6 * 4);
   const r = Math.max(0, Math.floor(radius));
   const staging = k.staging();
   const none: [number, number, number] = [0, 0, 0];
@@ -75,5 +77,5 @@ export function blurFusion(
     );
     staging.bytes = base;
   }
-  return { at, width, height };
+  return { at, width, height, name, claim };
 }

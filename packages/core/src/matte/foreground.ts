@@ -1,5 +1,5 @@
 import type { PixelImage } from "../image.js";
-import { isCurrent, type Kernels, kernels, type Layout } from "../wasm/kernels.js";
+import { type Kernels, kernels, type Layout } from "../wasm/kernels.js";
 import { blurFusion, type HeldPlanes } from "./blur-fusion.js";
 import { type CellMask, cellMask, flaggedRuns, type Rect } from "./cells.js";
 import { axisWeights } from "./resize.js";
@@ -93,12 +93,8 @@ export function unitAlpha(alpha: Uint8Array): Float32Array {
   return new Float32Array(k.buffer, at, alpha.length);
 }
 
-/** How many estimates there have been: an estimate is valid while it is the last. */
-let estimates = 0;
-
 /** An estimate in kernel memory, whose planes are views taken when read (the memory may have grown since). */
 class HeldEstimate implements ColourEstimate {
-  private readonly count = ++estimates;
   private readonly memory = kernels();
   readonly width: number;
   readonly height: number;
@@ -118,7 +114,7 @@ class HeldEstimate implements ColourEstimate {
 
   /** Where the six planes start in kernel memory. */
   at(): number {
-    if (this.count !== estimates || !isCurrent(this.memory)) throw new Error("this colour estimate was replaced by a later one");
+    if (!this.memory.holds(this.held.name, this.held.claim)) throw new Error("this colour estimate was replaced by a later one");
     return this.held.at;
   }
 

@@ -1,5 +1,5 @@
 import type { PixelImage, Plane } from "../image.js";
-import { isCurrent, type Kernels, kernels } from "../wasm/kernels.js";
+import { type Kernels, kernels } from "../wasm/kernels.js";
 import { type CellMask, cellMask, flaggedRuns, type Rect } from "./cells.js";
 import { type ColourEstimate, ForegroundRows } from "./foreground.js";
 import { GuidedWindow } from "./guided-window.js";
@@ -82,9 +82,6 @@ export function workingMatte(matte: Plane, width: number, height: number): Plane
   return { data: new Float32Array(buffer, at, width * height), width, height };
 }
 
-/** How many fits there have been: a fit's coefficients are valid while it is the last. */
-let fits = 0;
-
 /**
  * A fit's coefficients, held in kernel memory (region "guided": the four
  * planes, then two u16 planes: each pixel's own level, written by the fit for
@@ -92,8 +89,9 @@ let fits = 0;
  */
 class HeldCoefficients implements GuidedCoefficients {
   private readonly offsets: number[];
-  private readonly fit = ++fits;
   private readonly memory = kernels();
+  /** The region's hand-out this fit wrote: the next fit hands it out again. */
+  private readonly claim: number;
   /** Whether the settled blocks have been found (settledBlocks). */
   blocksFound = false;
 
@@ -103,7 +101,8 @@ class HeldCoefficients implements GuidedCoefficients {
     readonly layout: { cells: CellMask; levels: Int8Array; fitted: Rect[] },
   ) {
     const n = width * height;
-    const { at, dirty } = this.memory.region("guided", n * 20);
+    const { at, dirty, claim } = this.memory.region("guided", n * 20);
+    this.claim = claim;
     this.offsets = [at, at + n * 4, at + n * 8, at + n * 12, at + n * 16, at + n * 18];
     // The fit writes only near the matte's edges: the rest of the planes must be 0, as new memory is.
     new Uint8Array(this.memory.buffer, at, Math.min(dirty, n * 16)).fill(0);
@@ -111,7 +110,7 @@ class HeldCoefficients implements GuidedCoefficients {
 
   /** Where region i (aR, aG, aB, b, level, settled) starts in kernel memory. */
   at(i: number): number {
-    if (this.fit !== fits || !isCurrent(this.memory)) throw new Error("these guided-filter coefficients were replaced by a later fit");
+    if (!this.memory.holds("guided", this.claim)) throw new Error("these guided-filter coefficients were replaced by a later fit");
     return this.offsets[i];
   }
 

@@ -39,11 +39,6 @@ export function releaseKernels(): void {
   instance = undefined;
 }
 
-/** Whether `k` is still the kernels' instance (not released since). */
-export function isCurrent(k: Kernels): boolean {
-  return k === instance;
-}
-
 /** The kernels' one instance (the refinement is synchronous, so calls never overlap). */
 export function kernels(): Kernels {
   if (!instance) {
@@ -83,7 +78,9 @@ function kernelBytes(): Uint8Array<ArrayBuffer> {
 
 /** Linear memory: named regions kept from call to call, then one call's staging. */
 export class Kernels {
-  private readonly regions = new Map<string, { at: number; bytes: number }>();
+  private readonly regions = new Map<string, { at: number; bytes: number; claim: number }>();
+  /** How many times regions have been handed out: each hand-out's number, its claim. */
+  private claims = 0;
   /** Where the regions end and staging begins. */
   private top = 0;
   /** The end of the memory anything was reserved for (and may have written); past it, memory is zero. */
@@ -96,17 +93,30 @@ export class Kernels {
    * call (a region that must grow moves to the top: memory never shrinks,
    * and a Remover's images are mostly one size). `dirty` is how many of its
    * first bytes may hold something: 0 when its memory is new, and so zero.
+   * `claim` identifies this hand-out, for `holds`.
    */
-  region(name: string, bytes: number): { at: number; dirty: number } {
+  region(name: string, bytes: number): { at: number; dirty: number; claim: number } {
+    const claim = ++this.claims;
     const known = this.regions.get(name);
-    if (known && known.bytes >= bytes) return { at: known.at, dirty: bytes };
+    if (known && known.bytes >= bytes) {
+      known.claim = claim;
+      return { at: known.at, dirty: bytes, claim };
+    }
     const layout = new Layout(this.top);
     const at = layout.take(bytes);
     this.top = layout.bytes;
-    this.regions.set(name, { at, bytes });
+    this.regions.set(name, { at, bytes, claim });
     const dirty = Math.min(bytes, Math.max(0, this.used - at));
     this.reserve(this.top);
-    return { at, dirty };
+    return { at, dirty, claim };
+  }
+
+  /**
+   * Whether region `name` still holds what its hand-out `claim` wrote: not
+   * handed out again since, nor the memory released (releaseKernels).
+   */
+  holds(name: string, claim: number): boolean {
+    return this === instance && this.regions.get(name)?.claim === claim;
   }
 
   /**
