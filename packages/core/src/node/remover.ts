@@ -79,6 +79,8 @@ export const NO_FOREGROUND = "No foreground found: the matte is empty (foregroun
 export class Remover {
   private session: Promise<MatteSession> | undefined;
   private model: EngineModel | undefined;
+  /** Whether the session exists: until then, a photo's decode shares the cores with the model's load. */
+  private loaded = false;
   /** Inference runs one at a time: two runs would only fight over the same cores. */
   private queue: Promise<unknown> = Promise.resolve();
   /** The pipeline's working buffers, reused by every image (the pipeline runs one image at a time). */
@@ -101,7 +103,9 @@ export class Remover {
     this.session ??= (async () => {
       this.model = await loadEngineModel(this.engine);
       const runtime = this.engine.runtime ?? (ort as unknown as OrtRuntime);
-      return createSession(runtime, this.model.bytes, this.model.description, threadSettings(this.engine.threads));
+      const session = await createSession(runtime, this.model.bytes, this.model.description, threadSettings(this.engine.threads));
+      this.loaded = true;
+      return session;
     })();
     // A failed load is not cached, so the next call can retry (after a network blip, say).
     this.session.catch(() => {
@@ -126,7 +130,7 @@ export class Remover {
     };
     // Only the model can start on a preview; the remote engine needs the photo itself.
     const cover = local ? modelSide(this.engine) : Number.POSITIVE_INFINITY;
-    const decoded = await decodePhoto(bytes, resolved.maxPixels, cover, accepted);
+    const decoded = await decodePhoto(bytes, resolved.maxPixels, cover, accepted, !this.loaded);
     const t2 = performance.now();
     const { cut, photo, engine, modelLoad, warnings, pooled } = await this.cutout(bytes, decoded.photo, loading);
     const t3 = performance.now();
@@ -208,6 +212,7 @@ export class Remover {
   async close(): Promise<void> {
     const session = this.session;
     this.session = undefined;
+    this.loaded = false;
     this.scratch.clear();
     this.rgbaPool.clear();
     releaseKernels();
