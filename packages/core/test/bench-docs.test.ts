@@ -6,6 +6,8 @@ import { parseBenchArgs } from "../src/bench/args.js";
 import { renderCliBench } from "../src/bench/cli-runs.js";
 import { COMPARE_HEADING, FOUNDATION_HEADING, presetHeading, writeBenchmarkDocs } from "../src/bench/docs.js";
 import { renderPngBench } from "../src/bench/png-writer.js";
+import type { BareColdReport, ColdReport } from "../src/bench/protocol.js";
+import { medianPair } from "../src/bench/summary.js";
 
 it("each preset's benchmark section replaces only itself in docs/benchmarks.md", async () => {
   const root = await mkdtemp(join(tmpdir(), "cutout-bench-docs-"));
@@ -95,4 +97,17 @@ it("the PNG section gives each writer's median time, CPU time and size, and Cuto
     "",
   ]);
   expect(body).toContain("Photos: generated. Date: 2026-12-05. Reproduce: `pnpm bench --png --sizes 12`.");
+});
+
+it("pnpm bench --cold-runs takes turns and shows the pair whose ratio is the median", () => {
+  expect(parseBenchArgs([])).toMatchObject({ coldRuns: 1 });
+  expect(parseBenchArgs(["--cold-runs", "5"])).toMatchObject({ coldRuns: 5 });
+  expect(() => parseBenchArgs(["--cold-runs", "0"])).toThrow("cold-runs");
+  const run = <T>(report: T) => ({ report, wallMs: 0 });
+  const ours = [2600, 2400, 3000].map((firstResultMs) => run({ firstResultMs } as ColdReport));
+  const bare = [2000, 2200, 2000].map((firstResultMs) => run({ firstResultMs } as BareColdReport));
+  // Ratios 1.30, 1.09, 1.50: the median is the first pair's, not the pair of medians (2600 over 2000).
+  expect(medianPair(ours, bare)).toBe(0);
+  // Two pairs: the lower of the two.
+  expect(medianPair(ours.slice(1), bare.slice(1))).toBe(0);
 });

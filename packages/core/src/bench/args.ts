@@ -19,6 +19,8 @@ Options:
                         huge-page relaunch and without (CUTOUT_HUGE_PAGES=0)
   --png                 time the PNG writer against libvips' on each photo's cutout
   --runs-big N          warm runs for photos over 6 MP (default: --runs)
+  --cold-runs N         fresh processes per photo for the cold start, Cutout and onnxruntime
+                        alone taking turns; the median pair is reported (default 1)
   --model NAME          model from the manifest (default isnet-fp16)
   --model-path FILE     a local .onnx file
   --threads N           onnxruntime intra-op threads (default: onnxruntime's choice)
@@ -35,6 +37,8 @@ export interface BenchArgs extends EngineChoice {
   images: string[];
   runs: number;
   runsBig?: number;
+  /** Cold starts per photo, each a Cutout process and a bare one. */
+  coldRuns: number;
   sizes?: number[];
   baseline?: "imgly";
   batch: number;
@@ -56,6 +60,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       images: { type: "string" },
       runs: { type: "string" },
       "runs-big": { type: "string" },
+      "cold-runs": { type: "string" },
       sizes: { type: "string" },
       baseline: { type: "string" },
       batch: { type: "string" },
@@ -95,6 +100,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     png: values.png ?? false,
     images: values.images ? values.images.split(",").filter((s) => s.length > 0) : [],
     runs: positive("runs", values.runs, 5),
+    coldRuns: positive("cold-runs", values["cold-runs"], 1),
     model: values.model,
     modelPath: values["model-path"],
     threads: values.threads === undefined ? undefined : positive("threads", values.threads, 1),

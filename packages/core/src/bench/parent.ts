@@ -9,9 +9,11 @@ import { COMPARE_HEADING, FOUNDATION_HEADING, presetHeading, workspaceRoot, writ
 import { machineInfo } from "./machine.js";
 import { BASELINE_SIZES, DEFAULT_SIZES, makePhotos, type Photo, sourceNote, userPhotos } from "./photos.js";
 import { PNG_HEADING, renderPngBench, runPngBench } from "./png-writer.js";
+import type { BareColdReport, ColdReport } from "./protocol.js";
 import { type ReportContext, renderReport } from "./report.js";
+import type { ChildRun } from "./spawn-child.js";
 import { runBareColdChild, runColdChild, runImglyChild, runWarmChild } from "./spawn-child.js";
-import { type PhotoSummary, summarize } from "./summary.js";
+import { medianPair, type PhotoSummary, summarize } from "./summary.js";
 
 /** Per photo: a cold child, then a warm child; then the tables (or JSON), and the docs if asked. */
 export async function runParent(args: BenchArgs): Promise<number> {
@@ -37,10 +39,22 @@ export async function runParent(args: BenchArgs): Promise<number> {
       const runs = (photo.megapixels ?? 0) > 6 ? (args.runsBig ?? args.runs) : args.runs;
       const batch = args.baseline ? args.batch : 0;
       const cutout = async () => {
-        log(`${photo.label}: cold start…`);
-        const cold = await runColdChild(photo.path, engine);
-        log(`${photo.label}: onnxruntime alone, cold…`);
-        const bareCold = await runBareColdChild(engine);
+        const cold: ChildRun<ColdReport>[] = [];
+        const bareCold: ChildRun<BareColdReport>[] = [];
+        for (let i = 0; i < args.coldRuns; i++) {
+          const turn = args.coldRuns > 1 ? ` (${i + 1} of ${args.coldRuns})` : "";
+          const ours = async () => {
+            log(`${photo.label}: cold start${turn}…`);
+            cold.push(await runColdChild(photo.path, engine));
+          };
+          const bare = async () => {
+            log(`${photo.label}: onnxruntime alone, cold${turn}…`);
+            bareCold.push(await runBareColdChild(engine));
+          };
+          // Taking turns going first, so drift in the machine's load lands on both.
+          if (i % 2 === 0) await ours().then(bare);
+          else await bare().then(ours);
+        }
         log(`${photo.label}: ${runs} warm runs and ${runs} bare session.run${batch > 0 ? `, a batch of ${batch}` : ""}…`);
         const warm = await runWarmChild(photo.path, engine, runs, batch);
         return { cold, bareCold, warm };
@@ -54,7 +68,16 @@ export async function runParent(args: BenchArgs): Promise<number> {
       const before = imglyFirst ? await imgly() : undefined;
       const { cold, bareCold, warm } = await cutout();
       results.push(summarize(photo, cold, bareCold, warm));
-      if (args.baseline) compared.push(compareRow(photo, imglyFirst ? "imgly" : "cutout", cold, warm, before ?? (await imgly())));
+      if (args.baseline)
+        compared.push(
+          compareRow(
+            photo,
+            imglyFirst ? "imgly" : "cutout",
+            cold[medianPair(cold, bareCold)] as ChildRun<ColdReport>,
+            warm,
+            before ?? (await imgly()),
+          ),
+        );
     }
     const preset = QUALITY_PRESETS[args.quality ?? "best"];
     const context = {
@@ -63,6 +86,7 @@ export async function runParent(args: BenchArgs): Promise<number> {
       setup: `quality ${args.quality ?? "best"} (${args.precision ?? preset.precision}, ${args.inputSize ?? preset.side} px model input)`,
       threads: args.threads,
       runs: args.runs,
+      coldRuns: args.coldRuns,
       photos: sourceNote(args.images.length > 0),
       command: benchCommand(),
       date: today(),

@@ -15,6 +15,8 @@ export interface ReportContext {
   setup: string;
   threads: number | undefined;
   runs: number;
+  /** Cold starts per photo (--cold-runs), each a Cutout process and a bare one. */
+  coldRuns: number;
   photos: string;
   command: string;
   date: string;
@@ -87,7 +89,7 @@ export function renderReport(results: PhotoSummary[], context: ReportContext): s
     "",
     stages,
     "",
-    "Cold start (ms): a fresh `node` process imports `packages/core/dist/index.js` and runs `new Remover().remove(photo)` once. First result is measured from process start (performance.timeOrigin) in the child; process wall is spawn to exit, measured by the parent. The model file is in the OS page cache (process-cold, not disk-cold). Model load is what the first image waited for the model after its own decode and model input: the model loads while those are made, so a large photo may not wait at all.",
+    `Cold start (ms): a fresh \`node\` process imports \`packages/core/dist/index.js\` and runs \`new Remover().remove(photo)\` once. First result is measured from process start (performance.timeOrigin) in the child; process wall is spawn to exit, measured by the parent. The model file is in the OS page cache (process-cold, not disk-cold). Model load is what the first image waited for the model after its own decode and model input: the model loads while those are made, so a large photo may not wait at all.${coldRunsNote(context.coldRuns, results)}`,
     "",
     cold,
     "",
@@ -103,4 +105,13 @@ export function renderReport(results: PhotoSummary[], context: ReportContext): s
     "",
     `Reproduce: \`${context.command}\``,
   ].join("\n");
+}
+
+/** With --cold-runs N, which of the runs the cold tables show, and all the pairs' first results. */
+function coldRunsNote(coldRuns: number, results: PhotoSummary[]): string {
+  if (coldRuns <= 1) return "";
+  const pairs = results
+    .map((r) => `${r.label}: ${r.cold.pairs.map(([ours, bare]) => `${millis(ours)}/${millis(bare)}`).join(", ")}`)
+    .join("; ");
+  return ` Each photo had ${coldRuns} cold pairs (a Cutout process and an onnxruntime-alone process, taking turns going first); both cold tables show the pair whose ratio is the median, so every column of a row comes from the same two processes. First results of every pair (Cutout/bare, ms): ${pairs}.`;
 }

@@ -25,6 +25,8 @@ export interface PhotoSummary {
     bare: { firstResultMs: number; bootImportMs: number; loadMs: number; firstRunMs: number };
     /** Our first result over the bare process's: the cold-start target is at most 1.2. */
     ratio: number;
+    /** With --cold-runs N: every pair's first results (ours, bare), in the order run; the fields above are the median pair's. */
+    pairs: [number, number][];
   };
   warm: {
     runs: number;
@@ -51,14 +53,27 @@ export interface PhotoSummary {
   };
 }
 
+/**
+ * Which of the cold pairs (a Cutout process and a bare one, run one after
+ * the other) has the median ratio: its parts are shown, so that every
+ * column of a row comes from the same two processes.
+ */
+export function medianPair(cold: ChildRun<ColdReport>[], bare: ChildRun<BareColdReport>[]): number {
+  const ratios = cold.map((c, i) => ({ i, ratio: c.report.firstResultMs / (bare[i] as ChildRun<BareColdReport>).report.firstResultMs }));
+  ratios.sort((a, b) => a.ratio - b.ratio);
+  return (ratios[(ratios.length - 1) >> 1] as { i: number }).i;
+}
+
 export function summarize(
   photo: Photo,
-  cold: ChildRun<ColdReport>,
-  bareCold: ChildRun<BareColdReport>,
+  colds: ChildRun<ColdReport>[],
+  bareColds: ChildRun<BareColdReport>[],
   warm: ChildRun<WarmReport>,
 ): PhotoSummary {
+  const pair = medianPair(colds, bareColds);
+  const cold = colds[pair] as ChildRun<ColdReport>;
   const c = cold.report;
-  const b = bareCold.report;
+  const b = (bareColds[pair] as ChildRun<BareColdReport>).report;
   const w = warm.report;
   const e2eMedianMs = median(w.e2eMs);
   const bareMedianMs = median(w.bareMs);
@@ -85,6 +100,7 @@ export function summarize(
         firstRunMs: b.firstRunMs,
       },
       ratio: c.firstResultMs / b.firstResultMs,
+      pairs: colds.map((run, i) => [run.report.firstResultMs, (bareColds[i] as ChildRun<BareColdReport>).report.firstResultMs]),
     },
     warm: {
       runs: w.e2eMs.length,
