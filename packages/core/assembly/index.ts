@@ -5,5 +5,5 @@ export { fuseRect, fusionWorkBytes } from "./blur-fusion";
 export { writeForeground } from "./foreground";
 export { applyRow, fillCells, pixelLevels, settleBlocks } from "./guided-apply";
 export { fitWindow, windowWorkBytes } from "./guided-window";
-export { inputRow } from "./input";
+export { blendRows, inputRow, resampleRow } from "./input";
 export { resizeRow, settledCells, shrinkColours, unitAlpha } from "./matte";

@@ -71,6 +71,8 @@ describe("toInputTensor", () => {
     [37, 23, 64, 64, 3],
     [90, 70, 64, 48, 4],
     [64, 64, 64, 64, 3],
+    // An odd width: the kernel's last column is computed on its own, not two at a time.
+    [50, 30, 33, 41, 3],
   ] as const)("resamples %ix%i to %ix%i (%i channels) as resizePlane does each normalised channel", (w, h, tw, th, channels) => {
     let seed = 7;
     const data = Uint8Array.from({ length: w * h * channels }, () => {

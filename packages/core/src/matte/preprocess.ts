@@ -30,43 +30,48 @@ export function toInputTensor(
   if (out.length !== 3 * n) throw new RangeError(`out has ${out.length} values, a 3x${width}x${height} tensor ${3 * n}`);
   const { channels } = image;
   // v * k[c] - b[c], per channel: the normalisation as one multiply-add.
-  const scale = [0, 1, 2].map((c) => 1 / (255 * norm.std[c]));
-  const offset = [0, 1, 2].map((c) => norm.mean[c] / norm.std[c]);
+  const scale = perChannel((c) => 1 / (255 * norm.std[c]));
+  const offset = perChannel((c) => norm.mean[c] / norm.std[c]);
   const resampled = width !== image.width || height !== image.height;
   const k = kernels();
+  const { exports } = k;
   const staging = k.staging();
-  const none: [number, number, number] = [0, 0, 0];
-  const columns = resampled ? k.axis(staging, axisWeights(image.width, width)) : none;
-  const rows = axisWeights(image.height, height);
   const stride = image.width * channels;
-  const topAt = staging.take(stride);
-  const bottomAt = staging.take(stride);
+  const columns = resampled ? k.axis(staging, axisWeights(image.width, width)) : undefined;
+  const sourceAt = staging.take(stride);
   const rowAt = staging.take(3 * width * 4);
+  // Two source rows resized across: each output row blends a pair, and neighbouring rows share one.
+  const slots = resampled ? [staging.take(3 * width * 4), staging.take(3 * width * 4)] : [];
   k.reserve(staging.bytes);
   const row = new Float32Array(k.buffer, rowAt, 3 * width);
+  const held = [-1, -1];
+  const across = (y: number, keep: number): number => {
+    const found = held.indexOf(y);
+    if (found >= 0) return slots[found] as number;
+    const slot = held[0] === keep ? 1 : 0;
+    k.copyIn(sourceAt, image.data.subarray(y * stride, y * stride + stride));
+    exports.resampleRow(sourceAt, channels, ...(columns as [number, number, number]), width, slots[slot] as number);
+    held[slot] = y;
+    return slots[slot] as number;
+  };
+  const rows = axisWeights(image.height, height);
   for (let y = 0; y < height; y++) {
-    const top = resampled ? rows.xs0[y] : y;
-    k.copyIn(topAt, image.data.subarray(top * stride, top * stride + stride));
-    if (resampled) k.copyIn(bottomAt, image.data.subarray(rows.xs1[y] * stride, rows.xs1[y] * stride + stride));
-    k.exports.inputRow(
-      topAt,
-      bottomAt,
-      channels,
-      ...columns,
-      width,
-      rows.xw[y],
-      resampled,
-      scale[0],
-      scale[1],
-      scale[2],
-      offset[0],
-      offset[1],
-      offset[2],
-      rowAt,
-    );
+    if (columns) {
+      const top = rows.xs0[y] as number;
+      const bottom = rows.xs1[y] as number;
+      const topAt = across(top, bottom);
+      exports.blendRows(topAt, across(bottom, top), width, rows.xw[y] as number, ...scale, ...offset, rowAt);
+    } else {
+      k.copyIn(sourceAt, image.data.subarray(y * stride, y * stride + stride));
+      exports.inputRow(sourceAt, channels, width, ...scale, ...offset, rowAt);
+    }
     for (let c = 0; c < 3; c++) out.set(row.subarray(c * width, c * width + width), c * n + y * width);
   }
   return out;
+}
+
+function perChannel(value: (c: 0 | 1 | 2) => number): [number, number, number] {
+  return [value(0), value(1), value(2)];
 }
 
 /** The widest shrink toInputTensor resamples by itself. */

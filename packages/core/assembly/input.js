@@ -1,0 +1,61 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.resampleRow = resampleRow;
+exports.blendRows = blendRows;
+exports.inputRow = inputRow;
+// The model's input tensor, a row at a time (see toInputTensor in src/matte/preprocess.ts).
+const memory_1 = require("./memory");
+/**
+ * One source row (channels bytes a pixel) resized across to `width` columns
+ * (xs0, xs1 i32 and xw f32 per output column), each value rounded to f32 as a
+ * resized row is stored: three planes of `width` f32 (R, G, B) at `out`. A
+ * source row feeds two or three output rows, so it is resized once.
+ */
+function resampleRow(row, channels, xs0, xs1, xw, width, out) {
+    for (let x = 0; x < width; x++) {
+        const i = load(xs0 + (x << 2)) * channels;
+        const j = load(xs1 + (x << 2)) * channels;
+        const w = load(xw + (x << 2));
+        for (let c = 0; c < 3; c++) {
+            const a = (0, memory_1.getU8)(row, i + c);
+            (0, memory_1.setF32)(out, c * width + x, a + ((0, memory_1.getU8)(row, j + c) - a) * w);
+        }
+    }
+}
+/**
+ * One output row of the planar float input from two resized rows (resampleRow):
+ * top blended towards bottom by wy, then v * k - b per channel, into three
+ * planes of `width` f32 at `out`. Two values at a time in f64 lanes: the same
+ * operations, in the same order, as one at a time.
+ */
+function blendRows(top, bottom, width, wy, k0, k1, k2, b0, b1, b2, out) {
+    const w = f64x2.splat(wy);
+    for (let c = 0; c < 3; c++) {
+        const kc = c === 0 ? k0 : c === 1 ? k1 : k2;
+        const bc = c === 0 ? b0 : c === 1 ? b1 : b2;
+        const k = f64x2.splat(kc);
+        const b = f64x2.splat(bc);
+        const base = (c * width) << 2;
+        let x = 0;
+        for (; x + 2 <= width; x += 2) {
+            const at = base + (x << 2);
+            const t = f64x2.promote_low_f32x4(v128.load64_zero(top + at));
+            const d = f64x2.sub(f64x2.promote_low_f32x4(v128.load64_zero(bottom + at)), t);
+            const v = f64x2.sub(f64x2.mul(f64x2.add(t, f64x2.mul(d, w)), k), b);
+            v128.store64_lane(out + at, f32x4.demote_f64x2_zero(v), 0);
+        }
+        for (; x < width; x++) {
+            const at = base + (x << 2);
+            const t = load(top + at);
+            store(out + at, ((t + (load(bottom + at) - t) * wy) * kc - bc));
+        }
+    }
+}
+/** One row at its own size (no resampling): bytes v to v * k - b per channel, into three planes of `width` f32 at `out`. */
+function inputRow(row, channels, width, k0, k1, k2, b0, b1, b2, out) {
+    for (let x = 0; x < width; x++) {
+        (0, memory_1.setF32)(out, x, (0, memory_1.getU8)(row, x * channels) * k0 - b0);
+        (0, memory_1.setF32)(out, width + x, (0, memory_1.getU8)(row, x * channels + 1) * k1 - b1);
+        (0, memory_1.setF32)(out, 2 * width + x, (0, memory_1.getU8)(row, x * channels + 2) * k2 - b2);
+    }
+}

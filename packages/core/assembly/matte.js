@@ -1,0 +1,116 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.resizeRow = resizeRow;
+exports.settledCells = settledCells;
+exports.shrinkColours = shrinkColours;
+exports.unitAlpha = unitAlpha;
+// The model's matte at working size, and which cells of it are settled
+// (see src/matte/guided-filter.ts: workingMatte and settledCells).
+const memory_1 = require("./memory");
+/**
+ * One row of a bilinear resize (resizePlane in src/matte/resize.ts), from
+ * source rows `top` and `bottom` blended by wy, into `out`; with `snap` above
+ * 0, snapped like snapMatte (values within it of 0 or 1 go there, the rest
+ * stretched). xs0, xs1 (i32) and xw (f32) are per output column.
+ */
+function resizeRow(top, bottom, wy, xs0, xs1, xw, sameWidth, width, snap, out) {
+    const k = 1 / (1 - 2 * snap);
+    for (let x = 0; x < width; x++) {
+        let v;
+        if (sameWidth) {
+            const t = (0, memory_1.getF32)(top, x);
+            v = t + ((0, memory_1.getF32)(bottom, x) - t) * wy;
+        }
+        else {
+            const x0 = load(xs0 + (x << 2));
+            const x1 = load(xs1 + (x << 2));
+            const wx = (0, memory_1.getF32)(xw, x);
+            const t0 = (0, memory_1.getF32)(top, x0);
+            const b0 = (0, memory_1.getF32)(bottom, x0);
+            const t = t0 + ((0, memory_1.getF32)(top, x1) - t0) * wx;
+            const b = b0 + ((0, memory_1.getF32)(bottom, x1) - b0) * wx;
+            v = t + (b - t) * wy;
+        }
+        if (snap <= 0) {
+            (0, memory_1.setF32)(out, x, v);
+            continue;
+        }
+        // Rounded to f32 as the resized plane was stored, then snapped.
+        const s = (v - snap) * k;
+        (0, memory_1.setF32)(out, x, min(1, max(0, s)));
+    }
+}
+/**
+ * Per cell of cellWidth x cellHeight (columns a row), into `levels` (i8): 0 or
+ * 1 where the matte p (width x height, f32) within `reach` pixels of the cell
+ * stays within `tolerance` of that constant once the colour term
+ * (range * spread) is added, else -1. `lo` and `hi` are width f32 each.
+ */
+function settledCells(p, width, height, cellWidth, cellHeight, columns, reach, spread, tolerance, lo, hi, levels) {
+    const rows = (height + cellHeight - 1) / cellHeight;
+    for (let row = 0, t = 0; row < rows; row++) {
+        // Separable: the range down each column of a row of cells' reach, then across each cell's reach.
+        const y0 = max(0, row * cellHeight - reach);
+        const y1 = min(height, min((row + 1) * cellHeight, height) + reach);
+        memory.copy(lo, p + ((y0 * width) << 2), width << 2);
+        memory.copy(hi, lo, width << 2);
+        for (let y = y0 + 1; y < y1; y++) {
+            for (let x = 0, i = y * width; x < width; x++, i++) {
+                const v = load(p + (i << 2));
+                if (v < load(lo + (x << 2)))
+                    store(lo + (x << 2), v);
+                if (v > load(hi + (x << 2)))
+                    store(hi + (x << 2), v);
+            }
+        }
+        for (let column = 0; column < columns; column++, t++) {
+            const x0 = max(0, column * cellWidth - reach);
+            const x1 = min(width, min((column + 1) * cellWidth, width) + reach);
+            let a = (0, memory_1.getF32)(lo, x0);
+            let b = (0, memory_1.getF32)(hi, x0);
+            for (let x = x0 + 1; x < x1; x++) {
+                if ((0, memory_1.getF32)(lo, x) < a)
+                    a = (0, memory_1.getF32)(lo, x);
+                if ((0, memory_1.getF32)(hi, x) > b)
+                    b = (0, memory_1.getF32)(hi, x);
+            }
+            const colour = (b - a) * spread;
+            const level = max(b, -a) + colour <= tolerance ? 0 : max(1 - a, b - 1) + colour <= tolerance ? 1 : -1;
+            store(levels + t, level);
+        }
+    }
+}
+/**
+ * The photo's colours (width pixels a row, `channels` bytes each) bilinearly
+ * resized to w x h, as three f32 per pixel in 0..1, into `out`; xs0, xs1, xw
+ * per output column and ys0, ys1, yw per output row (i32, i32, f32).
+ */
+function shrinkColours(src, width, channels, xs0, xs1, xw, ys0, ys1, yw, w, h, out) {
+    const k = 1.0 / 255.0;
+    for (let y = 0, o = 0; y < h; y++) {
+        const r0 = load(ys0 + (y << 2)) * width;
+        const r1 = load(ys1 + (y << 2)) * width;
+        const wy = (0, memory_1.getF32)(yw, y);
+        for (let x = 0; x < w; x++) {
+            const x0 = load(xs0 + (x << 2));
+            const x1 = load(xs1 + (x << 2));
+            const j00 = (r0 + x0) * channels;
+            const j01 = (r0 + x1) * channels;
+            const j10 = (r1 + x0) * channels;
+            const j11 = (r1 + x1) * channels;
+            const wx = (0, memory_1.getF32)(xw, x);
+            for (let c = 0; c < 3; c++, o++) {
+                const a = load(src + (j00 + c));
+                const c0 = load(src + (j10 + c));
+                const top = a + (load(src + (j01 + c)) - a) * wx;
+                const bottom = c0 + (load(src + (j11 + c)) - c0) * wx;
+                (0, memory_1.setF32)(out, o, (top + (bottom - top) * wy) * k);
+            }
+        }
+    }
+}
+/** Alpha bytes as 0..1 floats: n u8 at `src` into f32 at `out`. */
+function unitAlpha(src, n, out) {
+    for (let i = 0; i < n; i++)
+        (0, memory_1.setF32)(out, i, load(src + i) / 255);
+}
