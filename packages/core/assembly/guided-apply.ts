@@ -24,7 +24,35 @@ export function pixelLevels(
   snap: f64,
   unsettled: u16,
 ): void {
-  for (let i = start; i < end; i++) {
+  let i = start;
+  // Two at a time in f64 lanes. pmin(0, v) is v < 0 ? v : 0 and pmax(0, v) is v > 0 ? v : 0, exactly; where all
+  // three weights are 0 they add 0 to b, which is what the scalar loop's skip leaves. toAlpha(hi) is 0 exactly
+  // when hi's stretched value times 255 plus 0.5 is under 1, and toAlpha(lo) 255 when it is at least 255.
+  const zero = f64x2.splat(0);
+  const lift = f64x2.splat(snap);
+  const stretch = f64x2.splat(1 / (1 - 2 * snap));
+  const bytes = f64x2.splat(255);
+  const half = f64x2.splat(0.5);
+  const one = f64x2.splat(1);
+  for (; i + 2 <= end; i += 2) {
+    const at = (<usize>i) << 2;
+    const r = f64x2.promote_low_f32x4(v128.load64_zero(aR + at));
+    const g = f64x2.promote_low_f32x4(v128.load64_zero(aG + at));
+    const bl = f64x2.promote_low_f32x4(v128.load64_zero(aB + at));
+    const base = f64x2.promote_low_f32x4(v128.load64_zero(b + at));
+    const down = f64x2.add(f64x2.add(f64x2.pmin(zero, r), f64x2.pmin(zero, g)), f64x2.pmin(zero, bl));
+    const up = f64x2.add(f64x2.add(f64x2.pmax(zero, r), f64x2.pmax(zero, g)), f64x2.pmax(zero, bl));
+    const lo = f64x2.add(f64x2.mul(f64x2.mul(f64x2.sub(f64x2.add(base, down), lift), stretch), bytes), half);
+    const hi = f64x2.add(f64x2.mul(f64x2.mul(f64x2.sub(f64x2.add(base, up), lift), stretch), bytes), half);
+    const empty = f64x2.lt(hi, one);
+    const full = f64x2.ge(lo, bytes);
+    for (let lane = 0; lane < 2; lane++) {
+      const e = lane === 0 ? i64x2.extract_lane(empty, 0) : i64x2.extract_lane(empty, 1);
+      const f = lane === 0 ? i64x2.extract_lane(full, 0) : i64x2.extract_lane(full, 1);
+      store<u16>(level + ((<usize>(i + lane)) << 1), e !== 0 ? 0 : f !== 0 ? 255 : unsettled);
+    }
+  }
+  for (; i < end; i++) {
     const r = getF32(aR, i);
     const g = getF32(aG, i);
     const bl = getF32(aB, i);
@@ -42,17 +70,30 @@ export function pixelLevels(
 
 /** Per block: its level where it and its right, lower and diagonal neighbours share it, else `unsettled`. */
 export function settleBlocks(level: usize, out: usize, width: i32, height: i32, unsettled: u16): void {
+  const other = i16x8.splat(<i16>unsettled);
   for (let y = 0; y < height; y++) {
-    const row = y * width;
-    const below = min(y + 1, height - 1) * width;
-    for (let x = 0; x < width; x++) {
+    const row = level + ((<usize>(y * width)) << 1);
+    const below = level + ((<usize>(min(y + 1, height - 1) * width)) << 1);
+    const to = out + ((<usize>(y * width)) << 1);
+    let x = 0;
+    // Eight blocks at a time, while each one's right neighbour is in the row.
+    for (; x + 9 <= width; x += 8) {
+      const at = (<usize>x) << 1;
+      const v = v128.load(row + at);
+      const same = v128.and(
+        v128.and(i16x8.eq(v, v128.load(row + at + 2)), i16x8.eq(v, v128.load(below + at))),
+        i16x8.eq(v, v128.load(below + at + 2)),
+      );
+      v128.store(to + at, v128.bitselect(v, other, same));
+    }
+    for (; x < width; x++) {
       const x1 = x + 1 < width ? x + 1 : x;
-      const v = load<u16>(level + ((<usize>(row + x)) << 1));
+      const v = load<u16>(row + ((<usize>x) << 1));
       const same =
-        v === load<u16>(level + ((<usize>(row + x1)) << 1)) &&
-        v === load<u16>(level + ((<usize>(below + x)) << 1)) &&
-        v === load<u16>(level + ((<usize>(below + x1)) << 1));
-      store<u16>(out + ((<usize>(row + x)) << 1), same ? v : unsettled);
+        v === load<u16>(row + ((<usize>x1) << 1)) &&
+        v === load<u16>(below + ((<usize>x) << 1)) &&
+        v === load<u16>(below + ((<usize>x1) << 1));
+      store<u16>(to + ((<usize>x) << 1), same ? v : unsettled);
     }
   }
 }
@@ -109,14 +150,17 @@ export function applyRow(
         setF64(blended, v + 3, getF32(b, p) + (getF32(b, q) - getF32(b, p)) * wy);
       }
       for (let x = x0, j = x0 * channels; x < x1; x++, j += channels) {
-        const wx = getF32(xw, x);
-        const v0 = load<i32>(xs0 + ((<usize>x) << 2)) * 4;
-        const v1 = load<i32>(xs1 + ((<usize>x) << 2)) * 4;
-        const cr = getF64(blended, v0) + (getF64(blended, v1) - getF64(blended, v0)) * wx;
-        const cg = getF64(blended, v0 + 1) + (getF64(blended, v1 + 1) - getF64(blended, v0 + 1)) * wx;
-        const cbl = getF64(blended, v0 + 2) + (getF64(blended, v1 + 2) - getF64(blended, v0 + 2)) * wx;
-        const cb = getF64(blended, v0 + 3) + (getF64(blended, v1 + 3) - getF64(blended, v0 + 3)) * wx;
-        store<u8>(out + <usize>x, toAlpha((cr * getU8(px, j) + cg * getU8(px, j + 1) + cbl * getU8(px, j + 2)) * k + cb, snap));
+        const wx = f64x2.splat(getF32(xw, x));
+        const v0 = blended + ((<usize>load<i32>(xs0 + ((<usize>x) << 2))) << 5);
+        const v1 = blended + ((<usize>load<i32>(xs1 + ((<usize>x) << 2))) << 5);
+        // The four coefficients blended along the row two at a time: (R, G) and (B, b).
+        const rg0 = v128.load(v0);
+        const rg = f64x2.add(rg0, f64x2.mul(f64x2.sub(v128.load(v1), rg0), wx));
+        const bb0 = v128.load(v0, 16);
+        const bb = f64x2.add(bb0, f64x2.mul(f64x2.sub(v128.load(v1, 16), bb0), wx));
+        const colour = f64x2.mul(rg, f64x2.replace_lane(f64x2.splat(getU8(px, j)), 1, getU8(px, j + 1)));
+        const dot = f64x2.extract_lane(colour, 0) + f64x2.extract_lane(colour, 1) + f64x2.extract_lane(bb, 0) * getU8(px, j + 2);
+        store<u8>(out + <usize>x, toAlpha(dot * k + f64x2.extract_lane(bb, 1), snap));
       }
     }
     if (x0 < x1) {

@@ -21,7 +21,26 @@ export function resizeRow(
   out: usize,
 ): void {
   const k = 1 / (1 - 2 * snap);
-  for (let x = 0; x < width; x++) {
+  let x = 0;
+  if (sameWidth) {
+    // Two columns at a time in f64 lanes: the same operations, in the same order, as one at a time.
+    const w = f64x2.splat(wy);
+    const lo = f64x2.splat(snap);
+    const stretch = f64x2.splat(k);
+    const zero = f64x2.splat(0);
+    const one = f64x2.splat(1);
+    for (; x + 2 <= width; x += 2) {
+      const at = (<usize>x) << 2;
+      const t = f64x2.promote_low_f32x4(v128.load64_zero(top + at));
+      let v = f64x2.add(t, f64x2.mul(f64x2.sub(f64x2.promote_low_f32x4(v128.load64_zero(bottom + at)), t), w));
+      if (snap > 0) {
+        const s = f64x2.mul(f64x2.sub(f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(v)), lo), stretch);
+        v = f64x2.min(one, f64x2.max(zero, s));
+      }
+      v128.store64_lane(out + at, f32x4.demote_f64x2_zero(v), 0);
+    }
+  }
+  for (; x < width; x++) {
     let v: f64;
     if (sameWidth) {
       const t = getF32(top, x);
@@ -74,7 +93,16 @@ export function settledCells(
     memory.copy(lo, p + ((<usize>(y0 * width)) << 2), (<usize>width) << 2);
     memory.copy(hi, lo, (<usize>width) << 2);
     for (let y = y0 + 1; y < y1; y++) {
-      for (let x = 0, i = y * width; x < width; x++, i++) {
+      let x = 0;
+      // Four columns at a time: pmin and pmax keep the first of equal values, as the comparisons below do.
+      for (const row = p + ((<usize>(y * width)) << 2); x + 4 <= width; x += 4) {
+        const v = v128.load(row + ((<usize>x) << 2));
+        const l = lo + ((<usize>x) << 2);
+        const h = hi + ((<usize>x) << 2);
+        v128.store(l, f32x4.pmin(v128.load(l), v));
+        v128.store(h, f32x4.pmax(v128.load(h), v));
+      }
+      for (let i = y * width + x; x < width; x++, i++) {
         const v = load<f32>(p + ((<usize>i) << 2));
         if (v < load<f32>(lo + ((<usize>x) << 2))) store<f32>(lo + ((<usize>x) << 2), v);
         if (v > load<f32>(hi + ((<usize>x) << 2))) store<f32>(hi + ((<usize>x) << 2), v);
@@ -139,7 +167,13 @@ export function shrinkColours(
   }
 }
 
-/** Alpha bytes as 0..1 floats: n u8 at `src` into f32 at `out`. */
+/** Alpha bytes as 0..1 floats: n u8 at `src` into f32 at `out`. Two at a time in f64 lanes, as exact as one at a time. */
 export function unitAlpha(src: usize, n: i32, out: usize): void {
-  for (let i = 0; i < n; i++) setF32(out, i, <f64>load<u8>(src + <usize>i) / 255);
+  const k = f64x2.splat(255);
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const bytes = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load16_splat(src + <usize>i)));
+    v128.store64_lane(out + ((<usize>i) << 2), f32x4.demote_f64x2_zero(f64x2.div(f64x2.convert_low_i32x4_u(bytes), k)), 0);
+  }
+  for (; i < n; i++) setF32(out, i, <f64>load<u8>(src + <usize>i) / 255);
 }
