@@ -7,3 +7,4 @@ export { applyRow, fillCells, pixelLevels, settleBlocks } from "./guided-apply";
 export { fitWindow, windowWorkBytes } from "./guided-window";
 export { blendRows, inputRow, resampleRow } from "./input";
 export { resizeRow, settledCells, shrinkColours, unitAlpha } from "./matte";
+export { slideColumns, slideRow } from "./window-sums";
