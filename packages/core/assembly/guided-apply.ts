@@ -1,6 +1,6 @@
 // Evaluating fitted guided-filter coefficients (see src/matte/guided-filter.ts):
 // which blocks are settled, and the 8-bit alpha of an image row.
-import { getF32, getF64, getU8, setF64 } from "./memory";
+import { getF32, getU8, setF64 } from "./memory";
 
 // The constants come from src/matte/guided-filter.ts, as arguments: `snap`
 // (its SNAP: alpha within it of 0 or 1 goes there) and `unsettled` (its

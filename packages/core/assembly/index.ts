@@ -7,4 +7,5 @@ export { applyRow, fillCells, pixelLevels, settleBlocks } from "./guided-apply";
 export { fitWindow, windowWorkBytes } from "./guided-window";
 export { blendRows, inputRow, resampleRow } from "./input";
 export { resizeRow, settledCells, shrinkColours, unitAlpha } from "./matte";
+export { stretchRange, valueRange } from "./stretch";
 export { slideColumns, slideRow } from "./window-sums";

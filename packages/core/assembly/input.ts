@@ -44,7 +44,7 @@ export function blendRows(
     const bc = c === 0 ? b0 : c === 1 ? b1 : b2;
     const k = f64x2.splat(kc);
     const b = f64x2.splat(bc);
-    const base = <usize>(c * width) << 2;
+    const base = (<usize>(c * width)) << 2;
     let x = 0;
     for (; x + 2 <= width; x += 2) {
       const at = base + ((<usize>x) << 2);

@@ -29,7 +29,7 @@ function staged(...arrays: (Float32Array | Float64Array | Uint8Array | Uint16Arr
   const layout = k.staging();
   const at = arrays.map((array) => layout.take(array.byteLength));
   k.reserve(layout.bytes);
-  arrays.forEach((array, i) => k.copyIn(at[i] as number, array));
+  for (const [i, array] of arrays.entries()) k.copyIn(at[i] as number, array);
   return {
     k,
     at,
@@ -86,7 +86,10 @@ describe("SIMD kernels match their arithmetic one value at a time", () => {
       let lo = b[i] as number;
       let hi = lo;
       if (r !== 0 || g !== 0 || bl !== 0) {
+        // As the kernel's scalar loop has it (Math.min(-0, 0) would be -0).
+        // biome-ignore lint/complexity/useMathMinMax: the kernel's comparison, written out
         lo += (r < 0 ? r : 0) + (g < 0 ? g : 0) + (bl < 0 ? bl : 0);
+        // biome-ignore lint/complexity/useMathMinMax: the kernel's comparison, written out
         hi += (r > 0 ? r : 0) + (g > 0 ? g : 0) + (bl > 0 ? bl : 0);
       }
       return toAlpha(hi) === 0 ? 0 : toAlpha(lo) === 255 ? 255 : UNSETTLED;
@@ -196,5 +199,21 @@ describe("SIMD kernels match their arithmetic one value at a time", () => {
     const [pAt, lo, hi, levels] = s.at as [number, number, number, number];
     s.k.exports.settledCells(pAt, width, height, cellWidth, cellHeight, columns, reach, spread, tolerance, lo, hi, levels);
     expect(new Int8Array(s.k.buffer, levels, columns * rows).slice()).toEqual(expected);
+  });
+
+  it("valueRange and stretchRange: the prediction's range, and the prediction stretched to it", () => {
+    const next = stream(17);
+    for (const n of [0, 3, 4, 1025]) {
+      const data = Float32Array.from({ length: n }, () => 0.1 + next() * 0.8);
+      const lo = data.reduce((a, v) => Math.min(a, v), Number.POSITIVE_INFINITY);
+      const hi = data.reduce((a, v) => Math.max(a, v), Number.NEGATIVE_INFINITY);
+      const s = staged(data, new Float64Array(2));
+      s.k.exports.valueRange(s.at[0] as number, n, s.at[1] as number);
+      expect([...s.f64(1, 2)]).toEqual([lo, hi]);
+      if (n === 0) continue;
+      const k = 1 / (hi - lo);
+      s.k.exports.stretchRange(s.at[0] as number, n, lo, k);
+      expect(s.f32(0, n)).toEqual(Float32Array.from(data, (v) => (v - lo) * k));
+    }
   });
 });
