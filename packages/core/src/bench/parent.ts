@@ -11,8 +11,7 @@ import { BASELINE_SIZES, DEFAULT_SIZES, makePhotos, type Photo, sourceNote, user
 import { PNG_HEADING, renderPngBench, runPngBench } from "./png-writer.js";
 import type { BareColdReport, ColdReport } from "./protocol.js";
 import { type ReportContext, renderReport } from "./report.js";
-import type { ChildRun } from "./spawn-child.js";
-import { runBareColdChild, runColdChild, runImglyChild, runWarmChild } from "./spawn-child.js";
+import { type ChildRun, runBareColdChild, runColdChild, runImglyChild, runWarmChild } from "./spawn-child.js";
 import { medianPair, type PhotoSummary, summarize } from "./summary.js";
 
 /** Per photo: a cold child, then a warm child; then the tables (or JSON), and the docs if asked. */

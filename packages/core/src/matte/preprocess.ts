@@ -14,7 +14,8 @@ export interface Normalization {
  * differ. Alpha, if present, is ignored; callers flatten transparent inputs
  * first. Bilinear reads two pixels a tap, so shrinking by more than
  * `MAX_DIRECT_SHRINK` would skip pixels: callers resize such images first.
- * Every value of `out` is written. The arithmetic is the kernel inputRow
+ * Every value of `out` is written. The arithmetic is the kernels
+ * resampleRow and blendRows, or inputRow at the image's own size
  * (packages/core/assembly/input.ts): a first photo's tensor is built while
  * the model loads, on the thread that loads it, so it must not wait for V8
  * to optimise JavaScript.
