@@ -1,6 +1,6 @@
 // The colour guided filter's fit over one rectangle (see src/matte/guided-window.ts,
 // which stages the rectangle's reach in and the coefficients out).
-import { getF32, getF64, getU8, setF32, setF64, windowInverse } from "./memory";
+import { getF32, getF64, setF32, setF64, windowInverse } from "./memory";
 import { slideColumns, slideRow, startColumns } from "./window-sums";
 
 /** Per pixel: the sums of R, G, B, p, Rp, Gp, Bp, RR, RG, RB, GG, GB, BB over its window. */
@@ -84,7 +84,12 @@ export function fitWindow(
   sumColumns(smooth, smoothZeros, sums, across, width, height, r, rx0, ry0, rx1, ry1, iy0, out);
 }
 
-/** Each row of the reach, summed over [x - r, x + r] (cut to the image) for every column x of [ix0, ix1). */
+/**
+ * Each row of the reach, summed over [x - r, x + r] (cut to the image) for
+ * every column x of [ix0, ix1). The 13 sums run as six pairs in f64 lanes and
+ * one alone, each pair stored as the two f32 it holds, in order: per lane the
+ * same operations, in the same order, as one sum at a time.
+ */
 function sumRows(
   guide: usize,
   p: usize,
@@ -100,77 +105,80 @@ function sumRows(
   out: usize,
 ): void {
   const k: f64 = 1.0 / 255.0;
+  const scale = f64x2.splat(k);
+  const zero = f64x2.splat(0);
   // Pixels enter at x + r and leave at x - r - 1; none leaves before the first one entered.
   const firstIn = max(0, ix0 - r);
   let o = 0;
   for (let y = gy0; y < qy1; y++) {
     const row = (y - gy0) * stride - gx0;
     const pRow = y * width;
-    let sR: f64 = 0;
-    let sG: f64 = 0;
-    let sB: f64 = 0;
-    let sP: f64 = 0;
-    let sRP: f64 = 0;
-    let sGP: f64 = 0;
-    let sBP: f64 = 0;
-    let sRR: f64 = 0;
-    let sRG: f64 = 0;
-    let sRB: f64 = 0;
-    let sGG: f64 = 0;
-    let sGB: f64 = 0;
+    // (R, G), (B, p), (Rp, Gp), (Bp, RR), (RG, RB), (GG, GB), then BB.
+    let s0 = zero;
+    let s1 = zero;
+    let s2 = zero;
+    let s3 = zero;
+    let s4 = zero;
+    let s5 = zero;
     let sBB: f64 = 0;
     for (let x = ix0 - 2 * r; x < ix1; x++) {
       const e = x + r;
       const l = x - r - 1;
-      let Re: f64 = 0;
-      let Ge: f64 = 0;
-      let Be: f64 = 0;
-      let Pe: f64 = 0;
-      let Rl: f64 = 0;
-      let Gl: f64 = 0;
-      let Bl: f64 = 0;
-      let Pl: f64 = 0;
+      // (R, G) and (B, p) of the pixel entering and of the one leaving; zero where there is none.
+      let rgE = zero;
+      let bpE = zero;
+      let rgL = zero;
+      let bpL = zero;
       if (e >= 0 && e < width) {
-        const j = (row + e) * channels;
-        Re = getU8(guide, j) * k;
-        Ge = getU8(guide, j + 1) * k;
-        Be = getU8(guide, j + 2) * k;
-        Pe = getF32(p, pRow + e);
+        const j = guide + <usize>((row + e) * channels);
+        rgE = f64x2.mul(f64x2.replace_lane(f64x2.splat(<f64>load<u8>(j)), 1, <f64>load<u8>(j, 1)), scale);
+        bpE = f64x2.replace_lane(f64x2.splat(<f64>load<u8>(j, 2) * k), 1, getF32(p, pRow + e));
       }
       if (l >= firstIn) {
-        const j = (row + l) * channels;
-        Rl = getU8(guide, j) * k;
-        Gl = getU8(guide, j + 1) * k;
-        Bl = getU8(guide, j + 2) * k;
-        Pl = getF32(p, pRow + l);
+        const j = guide + <usize>((row + l) * channels);
+        rgL = f64x2.mul(f64x2.replace_lane(f64x2.splat(<f64>load<u8>(j)), 1, <f64>load<u8>(j, 1)), scale);
+        bpL = f64x2.replace_lane(f64x2.splat(<f64>load<u8>(j, 2) * k), 1, getF32(p, pRow + l));
       }
-      sR += Re - Rl;
-      sG += Ge - Gl;
-      sB += Be - Bl;
-      sP += Pe - Pl;
-      sRP += Re * Pe - Rl * Pl;
-      sGP += Ge * Pe - Gl * Pl;
-      sBP += Be * Pe - Bl * Pl;
-      sRR += Re * Re - Rl * Rl;
-      sRG += Re * Ge - Rl * Gl;
-      sRB += Re * Be - Rl * Bl;
-      sGG += Ge * Ge - Gl * Gl;
-      sGB += Ge * Be - Gl * Bl;
-      sBB += Be * Be - Bl * Bl;
+      s0 = f64x2.add(s0, f64x2.sub(rgE, rgL));
+      s1 = f64x2.add(s1, f64x2.sub(bpE, bpL));
+      // (Rp, Gp): (R, G) * (p, p).
+      s2 = f64x2.add(s2, f64x2.sub(f64x2.mul(rgE, i64x2.shuffle(bpE, bpE, 1, 1)), f64x2.mul(rgL, i64x2.shuffle(bpL, bpL, 1, 1))));
+      // (Bp, RR): (B, R) * (p, R).
+      s3 = f64x2.add(
+        s3,
+        f64x2.sub(
+          f64x2.mul(i64x2.shuffle(bpE, rgE, 0, 2), i64x2.shuffle(bpE, rgE, 1, 2)),
+          f64x2.mul(i64x2.shuffle(bpL, rgL, 0, 2), i64x2.shuffle(bpL, rgL, 1, 2)),
+        ),
+      );
+      // (RG, RB): (R, R) * (G, B).
+      s4 = f64x2.add(
+        s4,
+        f64x2.sub(
+          f64x2.mul(i64x2.shuffle(rgE, rgE, 0, 0), i64x2.shuffle(rgE, bpE, 1, 2)),
+          f64x2.mul(i64x2.shuffle(rgL, rgL, 0, 0), i64x2.shuffle(rgL, bpL, 1, 2)),
+        ),
+      );
+      // (GG, GB): (G, G) * (G, B).
+      s5 = f64x2.add(
+        s5,
+        f64x2.sub(
+          f64x2.mul(i64x2.shuffle(rgE, rgE, 1, 1), i64x2.shuffle(rgE, bpE, 1, 2)),
+          f64x2.mul(i64x2.shuffle(rgL, rgL, 1, 1), i64x2.shuffle(rgL, bpL, 1, 2)),
+        ),
+      );
+      const bE = f64x2.extract_lane(bpE, 0);
+      const bL = f64x2.extract_lane(bpL, 0);
+      sBB += bE * bE - bL * bL;
       if (x < ix0) continue;
-      setF32(out, o, sR);
-      setF32(out, o + 1, sG);
-      setF32(out, o + 2, sB);
-      setF32(out, o + 3, sP);
-      setF32(out, o + 4, sRP);
-      setF32(out, o + 5, sGP);
-      setF32(out, o + 6, sBP);
-      setF32(out, o + 7, sRR);
-      setF32(out, o + 8, sRG);
-      setF32(out, o + 9, sRB);
-      setF32(out, o + 10, sGG);
-      setF32(out, o + 11, sGB);
-      setF32(out, o + 12, sBB);
+      const at = out + ((<usize>o) << 2);
+      v128.store64_lane(at, f32x4.demote_f64x2_zero(s0), 0);
+      v128.store64_lane(at, f32x4.demote_f64x2_zero(s1), 0, 8);
+      v128.store64_lane(at, f32x4.demote_f64x2_zero(s2), 0, 16);
+      v128.store64_lane(at, f32x4.demote_f64x2_zero(s3), 0, 24);
+      v128.store64_lane(at, f32x4.demote_f64x2_zero(s4), 0, 32);
+      v128.store64_lane(at, f32x4.demote_f64x2_zero(s5), 0, 40);
+      store<f32>(at, <f32>sBB, 48);
       o += MOMENTS;
     }
   }
