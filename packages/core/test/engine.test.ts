@@ -106,6 +106,18 @@ describe("Remover on real photos", () => {
     expect(bmp.readUInt16LE(28)).toBe(32);
   });
 
+  it("writes a photo larger than its working size as a PNG of exactly the cut's pixels, begun while they were written", async () => {
+    // A PNG input: no preview, so the cut can be computed here from the same pixels. 1600x1200 is past the 1024 px
+    // working size, so the full-size pass writes the rows and the PNG's first stripes deflate meanwhile (PngWriter).
+    const input = await sharp(fixture("car-1.jpg")).resize(1600, 1200, { kernel: "lanczos3" }).png().toBuffer();
+    const result = await remover.remove(input);
+    const photo = (await decodeImage(input, 50_000_000)).image;
+    const cut = await cutoutPixels(photo, await remover.load(), sharpResize);
+    const written = await sharp(result.data).raw().toBuffer({ resolveWithObject: true });
+    expect([written.info.width, written.info.height, written.info.channels]).toEqual([1600, 1200, 4]);
+    expect(Buffer.compare(written.data, Buffer.from(cut.rgba))).toBe(0);
+  });
+
   it("cuts a large JPEG out from its shrink-on-load preview as the full decode would", async () => {
     // 2800x2100: at least twice the model's 1024 px input on both sides, so the full pixels decode beside inference.
     const big = await sharp(fixture("car-1.jpg")).resize(2800, 2100, { kernel: "lanczos3" }).jpeg({ quality: 92 }).toBuffer();

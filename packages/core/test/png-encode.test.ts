@@ -7,7 +7,7 @@ import zlib from "node:zlib";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { encodeRendered } from "../src/node/encode.js";
-import { encodePng, stripeParts, UnexpectedDeflate } from "../src/node/png-encode.js";
+import { encodePng, PngWriter, stripeParts, UnexpectedDeflate } from "../src/node/png-encode.js";
 import { adler32Combine, filterRowsUp } from "../src/output/png.js";
 
 const FIXTURES = join(import.meta.dirname, "../../../test/fixtures");
@@ -122,6 +122,24 @@ describe("encodePng", () => {
     for (const [i, [, , c]] of shapes.entries()) {
       expect(Buffer.compare((await decodeBack(pngs[i] as Uint8Array, c)).data, inputs[i] as Uint8Array)).toBe(0);
     }
+  });
+
+  it("begun row by row (PngWriter), writes the same file as encodePng, and starts only the stripes whose rows are ready", async () => {
+    const [width, height] = [1000, 3000];
+    const pixels = await photoCutout(width, height);
+    const whole = await encodePng(pixels, width, height, 4);
+    // The rows arrive as the full-size pass writes them: each stripe is filtered only once its rows are final.
+    const arriving = new Uint8Array(pixels.length);
+    const writer = new PngWriter(arriving, width, height, 4);
+    for (let y = 0; y < height; y++) {
+      arriving.set(pixels.subarray(y * width * 4, (y + 1) * width * 4), y * width * 4);
+      writer.rowsReady(y + 1);
+    }
+    expect(Buffer.compare(Buffer.from(await writer.finish()), Buffer.from(whole))).toBe(0);
+    // Begun and then not wanted (the render turned out another format): abandoning waits for what was started.
+    const dropped = new PngWriter(pixels, width, height, 4);
+    dropped.rowsReady(height);
+    await expect(dropped.abandon()).resolves.toBeUndefined();
   });
 
   it("refuses pixels that do not match the size", async () => {

@@ -235,7 +235,8 @@ export function snapMatte(data: Float32Array, t: number = MATTE_SNAP): void {
  * given, sees each run of a row as it is written: its alpha is `known` (0 or
  * 255) throughout, or UNSETTLED (evaluated pixel by pixel). With
  * `foreground`, each row's RGBA is written too, as applyForeground would
- * (the pipeline's one full-size pass). The arithmetic is the kernel applyRow
+ * (the pipeline's one full-size pass), and `onRows` told how many rows are
+ * done after each. The arithmetic is the kernel applyRow
  * (packages/core/assembly/guided-apply.ts), a row at a time.
  */
 export function applyGuidedFilter(
@@ -243,7 +244,7 @@ export function applyGuidedFilter(
   image: PixelImage,
   out: Uint8Array = new Uint8Array(image.width * image.height),
   onRun?: (y: number, x0: number, x1: number, known: number) => void,
-  foreground?: { estimate: ColourEstimate; rgba: Uint8Array },
+  foreground?: { estimate: ColourEstimate; rgba: Uint8Array; onRows?: (done: number) => void },
 ): Uint8Array {
   const { width, height, channels } = image;
   if (out.length !== width * height) throw new RangeError(`out has ${out.length} pixels, the image ${width * height}`);
@@ -295,6 +296,7 @@ export function applyGuidedFilter(
     out.set(row, y * width);
     colours?.write(y, pxAt, rowAt, runsAt, count);
     if (onRun) for (let i = 0; i < count * 3; i += 3) onRun(y, runs[i], runs[i + 1], runs[i + 2]);
+    foreground?.onRows?.(y + 1);
   }
   return out;
 }

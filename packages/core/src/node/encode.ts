@@ -2,7 +2,7 @@ import sharp from "sharp";
 import { encodeBmp } from "../output/bmp.js";
 import { createZip } from "../output/zip.js";
 import type { ConcreteFormat, Rendered } from "../render.js";
-import { encodePng, UnexpectedDeflate } from "./png-encode.js";
+import { encodePng, type PngWriter, UnexpectedDeflate } from "./png-encode.js";
 
 export const MIME_TYPES: Record<ConcreteFormat, string> = {
   png: "image/png",
@@ -17,12 +17,15 @@ export const MIME_TYPES: Record<ConcreteFormat, string> = {
  * deflates on one thread, and its fast settings (no row filter) leave files
  * large, while its adaptive filter costs more than inference at 12 MP.
  */
-export async function encodeRendered(image: Rendered): Promise<Buffer> {
+export async function encodeRendered(image: Rendered, begun?: PngWriter): Promise<Buffer> {
   const { pixels, width, height, channels } = image;
   const raw = (data: Uint8Array, c: 1 | 3 | 4) => rawImage(data, width, height, c);
+  // A PNG begun while the pixels were written (PngWriter) is finished if these are its pixels.
+  const early = begun?.pixels === pixels && image.format === "png" && channels === 4 ? begun : undefined;
+  if (begun && !early) await begun.abandon();
   switch (image.format) {
     case "png":
-      return png(pixels, width, height, channels);
+      return png(pixels, width, height, channels, early);
     case "webp":
       return raw(pixels, channels).webp({ quality: 90, alphaQuality: 100 }).toBuffer();
     case "jpg":
@@ -44,9 +47,9 @@ export async function encodeRendered(image: Rendered): Promise<Buffer> {
 }
 
 /** A zlib whose stripes cannot be stitched (never seen) falls back to libvips. */
-async function png(pixels: Uint8Array, width: number, height: number, channels: 1 | 3 | 4): Promise<Buffer> {
+async function png(pixels: Uint8Array, width: number, height: number, channels: 1 | 3 | 4, begun?: PngWriter): Promise<Buffer> {
   try {
-    const out = await encodePng(pixels, width, height, channels);
+    const out = await (begun ? begun.finish() : encodePng(pixels, width, height, channels));
     return Buffer.from(out.buffer, out.byteOffset, out.length);
   } catch (error) {
     if (!(error instanceof UnexpectedDeflate)) throw error;

@@ -31,7 +31,9 @@ const IN_FLIGHT = 4;
  * page faults) and shared by concurrent encodes: at most eight buffers and
  * 32 MB are kept between encodes, for the life of the process.
  */
-const stripeBuffers = new BufferPool(2 * IN_FLIGHT, 32 << 20);
+const KEPT_BUFFERS = 2 * IN_FLIGHT;
+const KEPT_BYTES = 32 << 20;
+const stripeBuffers = new BufferPool(KEPT_BUFFERS, KEPT_BYTES);
 
 /** Node 20.15+ has a native CRC-32; older Nodes use the portable one. */
 const checksum: (data: Uint8Array) => number =
@@ -48,37 +50,93 @@ export class UnexpectedDeflate extends Error {}
  * output is an ordinary PNG with one IDAT chunk.
  */
 export async function encodePng(pixels: Uint8Array, width: number, height: number, channels: 1 | 3 | 4): Promise<Uint8Array> {
-  if (pixels.length !== width * height * channels) {
-    throw new RangeError(`pixels has ${pixels.length} bytes, not ${width}x${height}x${channels}`);
-  }
-  const stride = width * channels;
-  const stripeBytes = Math.min(MAX_STRIPE_BYTES, Math.max(MIN_STRIPE_BYTES, (height * (stride + 1)) / 6));
-  const rows = Math.max(1, Math.ceil(stripeBytes / (stride + 1)), Math.ceil(height / MAX_STRIPES));
-  const jobs: Promise<Stripe>[] = [];
-  try {
-    for (let y0 = 0, k = 0; y0 < height; y0 += rows, k++) {
-      const y1 = Math.min(height, y0 + rows);
-      // Keep IN_FLIGHT stripes deflating; this thread filters the next one meanwhile.
-      if (k >= IN_FLIGHT) await jobs[k - IN_FLIGHT];
-      const buffer = stripeBuffers.take((y1 - y0) * (stride + 1));
-      filterRowsUp(pixels, stride, y0, y1, buffer);
-      const job = deflateStripe(buffer, y1 === height);
-      jobs.push(job);
-      // Back to the pool once deflated; a failure is awaited (and reported) below.
-      job.then(
-        () => stripeBuffers.give(buffer),
-        () => stripeBuffers.give(buffer),
-      );
+  return new PngWriter(pixels, width, height, channels).finish();
+}
+
+/**
+ * encodePng, begun before all the pixels are there: a caller that writes the
+ * rows in order (the cutout's full-size pass) reports them with `rowsReady`,
+ * and the first stripes start deflating on libuv's pool while it writes the
+ * rest, on a core that would otherwise wait. The file is the same, byte for
+ * byte, as encodePng's.
+ */
+export class PngWriter {
+  private readonly stride: number;
+  private readonly rows: number;
+  private readonly jobs: Promise<Stripe>[] = [];
+  /** The first row of the next stripe to start. */
+  private next = 0;
+  /** Stripes rowsReady may start: as many as the pool keeps buffers for, so that they need no new memory. */
+  private readonly early: number;
+
+  constructor(
+    readonly pixels: Uint8Array,
+    private readonly width: number,
+    private readonly height: number,
+    private readonly channels: 1 | 3 | 4,
+  ) {
+    if (pixels.length !== width * height * channels) {
+      throw new RangeError(`pixels has ${pixels.length} bytes, not ${width}x${height}x${channels}`);
     }
-    const stripes = await Promise.all(jobs);
-    let adler = (stripes[0] as Stripe).adler;
-    for (const stripe of stripes.slice(1)) adler = adler32Combine(adler, stripe.adler, stripe.length);
-    const trailer = new Uint8Array(4);
-    new DataView(trailer.buffer).setUint32(0, adler);
-    return pngFile(width, height, channels, [(stripes[0] as Stripe).header, ...stripes.map((s) => s.body), trailer], checksum);
-  } finally {
-    // A stripe's buffer goes back only when its deflate is done with it, failed or not.
-    await Promise.allSettled(jobs);
+    this.stride = width * channels;
+    const stripeBytes = Math.min(MAX_STRIPE_BYTES, Math.max(MIN_STRIPE_BYTES, (height * (this.stride + 1)) / 6));
+    this.rows = Math.max(1, Math.ceil(stripeBytes / (this.stride + 1)), Math.ceil(height / MAX_STRIPES));
+    this.early = Math.max(1, Math.min(KEPT_BUFFERS, Math.floor(KEPT_BYTES / (this.rows * (this.stride + 1)))));
+  }
+
+  /**
+   * Rows [0, done) are final: starts the stripes they complete, up to
+   * `early` of them (a caller that has not yielded since cannot have seen
+   * any finish, and each holds a filtered copy of its rows).
+   */
+  rowsReady(done: number): void {
+    while (this.jobs.length < this.early && this.next < this.height && Math.min(this.height, this.next + this.rows) <= done) this.start();
+  }
+
+  /** The PNG, once every stripe is deflated. */
+  async finish(): Promise<Uint8Array> {
+    try {
+      while (this.next < this.height) {
+        // Keep IN_FLIGHT stripes deflating; this thread filters the next one meanwhile.
+        const k = this.jobs.length;
+        if (k >= IN_FLIGHT) await this.jobs[k - IN_FLIGHT];
+        this.start();
+      }
+      const stripes = await Promise.all(this.jobs);
+      let adler = (stripes[0] as Stripe).adler;
+      for (const stripe of stripes.slice(1)) adler = adler32Combine(adler, stripe.adler, stripe.length);
+      const trailer = new Uint8Array(4);
+      new DataView(trailer.buffer).setUint32(0, adler);
+      return pngFile(
+        this.width,
+        this.height,
+        this.channels,
+        [(stripes[0] as Stripe).header, ...stripes.map((s) => s.body), trailer],
+        checksum,
+      );
+    } finally {
+      await this.abandon();
+    }
+  }
+
+  /** Waits for the stripes already started (their buffers go back to the pool), for a caller that will not finish. */
+  async abandon(): Promise<void> {
+    await Promise.allSettled(this.jobs);
+  }
+
+  private start(): void {
+    const y0 = this.next;
+    const y1 = Math.min(this.height, y0 + this.rows);
+    const buffer = stripeBuffers.take((y1 - y0) * (this.stride + 1));
+    filterRowsUp(this.pixels, this.stride, y0, y1, buffer);
+    const job = deflateStripe(buffer, y1 === this.height);
+    this.jobs.push(job);
+    this.next = y1;
+    // Back to the pool once deflated; a failure is awaited (and reported) in finish.
+    job.then(
+      () => stripeBuffers.give(buffer),
+      () => stripeBuffers.give(buffer),
+    );
   }
 }
 

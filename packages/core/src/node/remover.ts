@@ -4,7 +4,7 @@ import type { Box, PixelImage } from "../image.js";
 import { positiveInteger, type RemoveOptions, type ResolvedOptions, resolveOptions } from "../options.js";
 import { cutoutPixels, type PendingPhoto } from "../pipeline.js";
 import type { RemoteSettings } from "../remote/providers.js";
-import { type ConcreteFormat, renderCutout } from "../render.js";
+import { type ConcreteFormat, renderCutout, rendersCutAsPng } from "../render.js";
 import { BufferPool, Scratch } from "../scratch.js";
 import { createSession, type ModelDescription } from "../sessions/registry.js";
 import type { MatteSession, OrtRuntime } from "../sessions/session.js";
@@ -13,6 +13,7 @@ import { threadSettings } from "./cpu-cores.js";
 import { decodeImage, decodePhoto } from "./decode.js";
 import { encodeRendered, MIME_TYPES } from "./encode.js";
 import { checkModelChoice, type EngineModel, loadEngineModel, type ModelChoice, modelDescription, modelSide } from "./engine-model.js";
+import { PngWriter } from "./png-encode.js";
 import { type ImageInput, readInput } from "./read-input.js";
 import { remoteCutout } from "./remote-cut.js";
 import { sharpResize } from "./sharp-resize.js";
@@ -132,13 +133,16 @@ export class Remover {
     const cover = local ? modelSide(this.engine) : Number.POSITIVE_INFINITY;
     const decoded = await decodePhoto(bytes, resolved.maxPixels, cover, accepted, !this.loaded);
     const t2 = performance.now();
-    const { cut, photo, engine, modelLoad, warnings, pooled } = await this.cutout(bytes, decoded.photo, loading);
+    // A plain PNG of the cutout starts deflating while the full-size pass writes it.
+    const { width, height } = decoded.photo;
+    const early = rendersCutAsPng(resolved.canonical) && width * height <= resolved.maxPngPixels;
+    const { cut, photo, engine, modelLoad, warnings, pooled, png } = await this.cutout(bytes, decoded.photo, loading, early);
     const t3 = performance.now();
     try {
       const loadImage = (source: Uint8Array | string) => loadBackground(source, resolved);
       const rendered = await renderCutout(photo, cut, resolved.canonical, { resize: sharpResize, loadImage }, resolved.maxPngPixels);
       const t4 = performance.now();
-      const data = await encodeRendered(rendered);
+      const data = await encodeRendered(rendered, png);
       const t5 = performance.now();
       const { decodeWait, modelWait, ...stages } = cut.timings;
       return {
@@ -165,13 +169,14 @@ export class Remover {
         warnings: [...(this.model?.warnings ?? []), ...decoded.warnings, ...warnings, ...(rendered.foreground ? [] : [NO_FOREGROUND])],
       };
     } finally {
-      // Encoded (or failed): the RGBA buffer is free for the next image.
+      // Encoded (or failed): the RGBA buffer is free for the next image (a PNG begun early deflates copies of its rows).
       if (pooled) this.rgbaPool.give(cut.rgba);
+      await png?.abandon();
     }
   }
 
   /** The subject cut out by the chosen engine, falling back from local to remote under `auto`. */
-  private async cutout(bytes: Uint8Array, decoded: PixelImage | PendingPhoto, loading: Promise<MatteSession> | undefined) {
+  private async cutout(bytes: Uint8Array, decoded: PixelImage | PendingPhoto, loading: Promise<MatteSession> | undefined, early: boolean) {
     const choice = this.engine.engine ?? "local";
     const remote = this.engine.remote;
     const viaRemote = async (warnings: string[]) => ({
@@ -180,19 +185,31 @@ export class Remover {
       modelLoad: 0,
       warnings,
       pooled: false,
+      png: undefined,
     });
     if (choice === "remote") return viaRemote([]);
     try {
       const session = loading ?? this.load();
+      let rgba: Uint8Array | undefined;
+      let png: PngWriter | undefined;
       const options = {
         // A first image's model input is built while the model loads.
         input: this.announcedInput(),
         scratch: this.scratch,
-        rgbaBuffer: (length: number) => this.rgbaPool.take(length),
+        rgbaBuffer: (length: number) => {
+          rgba = this.rgbaPool.take(length);
+          return rgba;
+        },
+        onRows: early
+          ? (done: number) => {
+              png ??= new PngWriter(rgba as Uint8Array, decoded.width, decoded.height, 4);
+              png.rowsReady(done);
+            }
+          : undefined,
       };
       const cut = await this.exclusive(() => cutoutPixels(decoded, session, sharpResize, options));
       const photo = await fullPixels(decoded);
-      return { cut, photo, engine: "local" as const, modelLoad: cut.timings.modelWait, warnings: [] as string[], pooled: true };
+      return { cut, photo, engine: "local" as const, modelLoad: cut.timings.modelWait, warnings: [] as string[], pooled: true, png };
     } catch (error) {
       const localCannotRun = isCutoutError(error) && (error.code === "model_unavailable" || error.code === "inference_failed");
       if (choice !== "auto" || !remote?.apiKey || !localCannotRun) throw error;
