@@ -20,9 +20,8 @@ export const MIME_TYPES: Record<ConcreteFormat, string> = {
 export async function encodeRendered(image: Rendered, begun?: PngWriter): Promise<Buffer> {
   const { pixels, width, height, channels } = image;
   const raw = (data: Uint8Array, c: 1 | 3 | 4) => rawImage(data, width, height, c);
-  // A PNG begun while the pixels were written (PngWriter) is finished if these are its pixels.
+  // A PNG begun while the pixels were written (PngWriter) is finished if these are its pixels; its owner abandons it otherwise.
   const early = begun?.pixels === pixels && image.format === "png" && channels === 4 ? begun : undefined;
-  if (begun && !early) await begun.abandon();
   switch (image.format) {
     case "png":
       return png(pixels, width, height, channels, early);

@@ -190,22 +190,17 @@ export class Remover {
     if (choice === "remote") return viaRemote([]);
     try {
       const session = loading ?? this.load();
-      let rgba: Uint8Array | undefined;
       let png: PngWriter | undefined;
       const options = {
         // A first image's model input is built while the model loads.
         input: this.announcedInput(),
         scratch: this.scratch,
         rgbaBuffer: (length: number) => {
-          rgba = this.rgbaPool.take(length);
+          const rgba = this.rgbaPool.take(length);
+          if (early) png = new PngWriter(rgba, decoded.width, decoded.height, 4);
           return rgba;
         },
-        onRows: early
-          ? (done: number) => {
-              png ??= new PngWriter(rgba as Uint8Array, decoded.width, decoded.height, 4);
-              png.rowsReady(done);
-            }
-          : undefined,
+        onRows: (done: number) => png?.rowsReady(done),
       };
       const cut = await this.exclusive(() => cutoutPixels(decoded, session, sharpResize, options));
       const photo = await fullPixels(decoded);
