@@ -1,4 +1,4 @@
-export { modelCachePath } from "./cache";
+export { modelCachePath, sha256Hex } from "./cache";
 export { type CacheDirOptions, defaultCacheDir } from "./cache-dir";
 export { isModelError, ModelError, type ModelErrorCode } from "./errors";
 export { type LoadedModel, type LoadModelOptions, type LoadProgress, loadModel, type ModelProgress } from "./loader";

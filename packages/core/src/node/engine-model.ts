@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { DEFAULT_MODEL, defaultCacheDir, getModelSpec, readHashed } from "@cutout/models";
+import { DEFAULT_MODEL, defaultCacheDir, getModelSpec, readHashed, sha256Hex } from "@cutout/models";
 import { CutoutError, invalidOption } from "../errors.js";
 import calibration from "../sessions/isnet-int8-ranges.json";
 import { quantizeConvs } from "../sessions/quantize-static.js";
@@ -134,10 +134,6 @@ async function readVerified(file: string): Promise<Uint8Array | undefined> {
   } catch {
     return undefined;
   }
-}
-
-function sha256Hex(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
 }
 
 function atSide(description: ModelDescription, side: number): ModelDescription {

@@ -101,11 +101,6 @@ function stretchToUnitRange(data: Float32Array): Float32Array {
   return data;
 }
 
-/** The smallest and largest value (Infinity and -Infinity when empty). */
-export function valueRange(data: Float32Array): [number, number] {
-  return inKernelMemory(kernels(), data).range;
-}
-
 /** `data` copied into kernel staging memory, and its range (the kernel valueRange). */
 function inKernelMemory(k: Kernels, data: Float32Array): { at: number; range: [number, number] } {
   const staging = k.staging();
