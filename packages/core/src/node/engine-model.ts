@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { DEFAULT_MODEL, defaultCacheDir, getModelSpec, readHashed, sha256Hex } from "@cutout/models";
 import { CutoutError, invalidOption } from "../errors.js";
+import type { Spelling } from "../options/resolve.js";
 import calibration from "../sessions/isnet-int8-ranges.json";
 import { quantizeConvs } from "../sessions/quantize-static.js";
 import type { ModelDescription } from "../sessions/registry.js";
@@ -15,10 +16,9 @@ export type Quality = "best" | "balanced" | "fast";
 export type Precision = "float" | "int8";
 
 /**
- * What each preset runs. int8 at 1024 scores the same as float on the eval
- * set (within 0.0002 on IoU, boundary IoU and MAE) at about 2.1x the speed (2.4x on the 2026-11-21 machines), so every
- * preset is int8 and they differ in model input size. Measured costs are in
- * docs/quality.md and docs/benchmarks.md.
+ * What each preset runs. int8 scores as float does on the eval set, faster,
+ * so every preset is int8 and they differ in model input size. Measured
+ * costs are in docs/quality.md and docs/benchmarks.md.
  */
 export const QUALITY_PRESETS: Readonly<Record<Quality, { side: number; precision: Precision }>> = {
   best: { side: 1024, precision: "int8" },
@@ -39,15 +39,15 @@ export interface EngineModel extends Omit<LoadedModel, "source" | "sha256"> {
 }
 
 /** Validates the model choice at the door, naming the option and the bad value. */
-export function checkModelChoice(choice: ModelChoice): void {
+export function checkModelChoice(choice: ModelChoice, spell: Spelling = (name) => name): void {
   const { inputSize, quality, precision } = choice;
   if (inputSize !== undefined && (!Number.isInteger(inputSize) || inputSize < 64 || inputSize % 64 !== 0)) {
-    throw invalidOption("inputSize", "a multiple of 64", inputSize);
+    throw invalidOption(spell("inputSize"), "a multiple of 64", inputSize);
   }
   if (quality !== undefined && !Object.hasOwn(QUALITY_PRESETS, quality))
-    throw invalidOption("quality", "one of best, balanced, fast", quality);
+    throw invalidOption(spell("quality"), "one of best, balanced, fast", quality);
   if (precision !== undefined && precision !== "float" && precision !== "int8")
-    throw invalidOption("precision", "float or int8", precision);
+    throw invalidOption(spell("precision"), "float or int8", precision);
 }
 
 /** The model's input side in px for a choice: its inputSize, else its preset's. */
@@ -101,7 +101,7 @@ function floatModel(model: LoadedModel, side: number): EngineModel {
 }
 
 /** Bumped whenever quantize-static.ts changes what it writes, so stale cached builds are not reused. */
-const QUANTIZER_VERSION = 1;
+const QUANTIZER_VERSION = 2;
 const calibrationId = createHash("sha256")
   .update(JSON.stringify([QUANTIZER_VERSION, calibration.ranges]))
   .digest("hex")

@@ -1,11 +1,10 @@
 /**
  * Static int8 quantization of every Conv, in the QDQ form onnxruntime fuses
- * into QLinearConv (VNNI kernels on x86): weights per output channel,
- * symmetric int8; biases int32 at input scale x weight scale; activations
+ * into QLinearConv: weights per output channel, symmetric, in 7 bits (see
+ * WEIGHT_LEVELS); biases int32 at input scale x weight scale; activations
  * (each Conv's input and output) uint8 with ranges calibrated offline
- * (scripts/calibrate-int8.ts). Everything else stays fp32. On a 2-core AVX-512
- * machine ISNet runs about 2.1 to 2.4x faster this way, where dynamic quantization
- * (isnet-q8) is no faster than fp16 (docs/benchmarks.md).
+ * (scripts/calibrate-int8.ts). Everything else stays fp32. Its speed and
+ * scores against float are in docs/benchmarks.md and docs/quality.md.
  *
  * Pure: fp16 or fp32 model bytes and a range table in, model bytes out.
  */
@@ -155,7 +154,18 @@ export function activationParams(name: string, ranges: ActivationRanges): Activa
   return { scale, zeroPoint: Math.min(255, Math.max(0, Math.round(-lo / scale))) };
 }
 
-/** Symmetric int8 per output channel (axis 0): scale = max|w| / 127. */
+/**
+ * The largest weight level. x86 CPUs without VNNI (AVX2, and AVX-512 without
+ * VNNI) multiply uint8 activations by int8 weights with VPMADDUBSW, which adds
+ * each pair of products into a saturating int16: 255 x 127 x 2 = 64770
+ * overflows it, and the error is gross. With |w| <= 64 a pair is at most
+ * 255 x 64 x 2 = 32640, so every kernel (VNNI, AVX2, SSE, ARM, WebAssembly)
+ * computes the same exact sums and the graph gives the same output
+ * everywhere: onnxruntime's `reduce_range`, one level wider.
+ */
+export const WEIGHT_LEVELS = 64;
+
+/** Symmetric per output channel (axis 0): scale = max|w| / WEIGHT_LEVELS, levels in -64..64. */
 export function quantizeWeights(w: Float32Array, channels: number): { q: Int8Array; scales: Float32Array } {
   const per = w.length / channels;
   const q = new Int8Array(w.length);
@@ -163,9 +173,9 @@ export function quantizeWeights(w: Float32Array, channels: number): { q: Int8Arr
   for (let c = 0; c < channels; c++) {
     let max = 0;
     for (let i = c * per; i < (c + 1) * per; i++) max = Math.max(max, Math.abs(w[i]));
-    const scale = max > 0 ? max / 127 : 1;
+    const scale = max > 0 ? max / WEIGHT_LEVELS : 1;
     scales[c] = scale;
-    for (let i = c * per; i < (c + 1) * per; i++) q[i] = Math.max(-127, Math.min(127, Math.round(w[i] / scale)));
+    for (let i = c * per; i < (c + 1) * per; i++) q[i] = Math.max(-WEIGHT_LEVELS, Math.min(WEIGHT_LEVELS, Math.round(w[i] / scale)));
   }
   return { q, scales };
 }
