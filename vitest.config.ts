@@ -10,5 +10,7 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 300_000,
     reporters: ["default", "./test/support/summary-reporter.ts"],
+    // One model cache for every file: downloaded once, announced, before the first test.
+    globalSetup: ["./test/support/model-cache.ts"],
   },
 });
