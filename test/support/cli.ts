@@ -134,6 +134,7 @@ export async function decode(input: string | Buffer): Promise<Decoded> {
 export interface JsonLine {
   input: string;
   output: string;
+  cpu?: string;
   error?: { code: string; message: string; field?: string };
   bytes?: number;
   format?: string;

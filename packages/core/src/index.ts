@@ -4,6 +4,7 @@ export { checkModelChoice, type ModelChoice, type Precision, QUALITY_PRESETS, ty
 export type { ImageInput } from "./node/read-input.js";
 export {
   type CutoutResult,
+  checkEngineOptions,
   type EngineChoice,
   type EngineOptions,
   Remover,

@@ -1,6 +1,6 @@
 import { invalidOption } from "./errors.js";
 import type { CanonicalOptions } from "./options/canonical.js";
-import { type CutoutOptions, resolveCanonical } from "./options/resolve.js";
+import { type CutoutOptions, resolveCanonical, type Spelling } from "./options/resolve.js";
 import { DEFAULT_MAX_PNG_PIXELS } from "./render.js";
 
 /** remove.bg refuses inputs above 50 megapixels; so do we, unless told otherwise. */
@@ -40,17 +40,22 @@ export interface ResolvedOptions {
 
 const LIMIT_KEYS = ["maxPixels", "maxInputBytes", "timeoutMs", "maxPngPixels"] as const;
 
-/** Validates everything at the door, naming the option and the bad value, as sharp does. */
-export function resolveOptions(options: RemoveOptions = {}): ResolvedOptions {
+/**
+ * Validates everything at the door, naming the option and the bad value, as
+ * sharp does; `spell` names options as the caller's user typed them.
+ */
+export function resolveOptions(options: RemoveOptions = {}, spell: Spelling = (name) => name): ResolvedOptions {
   if (typeof options !== "object" || options === null) throw invalidOption("options", "an object", options);
   const { maxPixels, maxInputBytes, timeoutMs, maxPngPixels, format, ...rest } = options;
   const cutout: CutoutOptions = format === "mask" ? { ...rest, format: "png", channels: "alpha" } : { ...rest, format };
+  const limit = (name: string, value: unknown, fallback: number) =>
+    value === false ? Number.MAX_SAFE_INTEGER : positiveInteger(spell(name), value, fallback);
   return {
-    canonical: resolveCanonical(withoutUndefined(cutout)),
-    maxPixels: maxPixels === false ? Number.MAX_SAFE_INTEGER : positiveInteger("maxPixels", maxPixels, DEFAULT_MAX_PIXELS),
-    maxInputBytes: positiveInteger("maxInputBytes", maxInputBytes, DEFAULT_MAX_INPUT_BYTES),
-    timeoutMs: timeoutMilliseconds("timeoutMs", timeoutMs, DEFAULT_TIMEOUT_MS),
-    maxPngPixels: maxPngPixels === false ? Number.MAX_SAFE_INTEGER : positiveInteger("maxPngPixels", maxPngPixels, DEFAULT_MAX_PNG_PIXELS),
+    canonical: resolveCanonical(withoutUndefined(cutout), spell),
+    maxPixels: limit("maxPixels", maxPixels, DEFAULT_MAX_PIXELS),
+    maxInputBytes: positiveInteger(spell("maxInputBytes"), maxInputBytes, DEFAULT_MAX_INPUT_BYTES),
+    timeoutMs: timeoutMilliseconds(spell("timeoutMs"), timeoutMs, DEFAULT_TIMEOUT_MS),
+    maxPngPixels: limit("maxPngPixels", maxPngPixels, DEFAULT_MAX_PNG_PIXELS),
   };
 }
 

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { suggest } from "../options/dialects/engine.js";
 import { OPTION_FIELDS, type OptionField } from "../options/option-fields.js";
 
 /** Flags of the engine and the CLI itself; image options come from OPTION_FIELDS. */
@@ -40,7 +41,7 @@ function optionFlags(): Record<string, { type: "string" | "boolean"; short?: str
   return flags;
 }
 
-export const USAGE = `Usage: cutout [options] <image | folder | glob ...>
+const USAGE = `Usage: cutout [options] <image | folder | glob ...>
        cutout [options] - < photo.jpg > cutout.png
 
 Removes the background of each image, locally. By default each result is
@@ -80,6 +81,35 @@ ${OPTION_FIELDS.map(describe).join("\n")}
 
 Exit codes: 0 all done, 1 some inputs failed, 2 bad usage.`;
 
+/**
+ * The help text wrapped to `columns` (a terminal's width; 80 elsewhere).
+ * Long lines continue under their description column, or their own indent.
+ */
+export function usage(columns = 80): string {
+  const width = Math.max(40, columns - 1);
+  return USAGE.split("\n")
+    .flatMap((line) => wrapLine(line, width))
+    .join("\n");
+}
+
+function wrapLine(line: string, width: number): string[] {
+  if (line.length <= width) return [line];
+  const lead = /^(\s*-.*?\s{2,})(?=\S)/.exec(line)?.[1] ?? /^\s*/.exec(line)![0];
+  const indent = " ".repeat(lead.length < width / 2 ? lead.length : 8);
+  const lines: string[] = [];
+  let current = lead;
+  let words = 0;
+  for (const word of line.slice(lead.length).split(/\s+/).filter(Boolean)) {
+    const next = current.endsWith(" ") || current === "" ? current + word : `${current} ${word}`;
+    if (next.length > width && words > 0) {
+      lines.push(current);
+      current = indent + word;
+    } else current = next;
+    words++;
+  }
+  return [...lines, current];
+}
+
 function describe(field: OptionField): string {
   const short = SHORT[field.name];
   const value = field.kind === "boolean" ? "" : field.values ? ` <${field.values.join("|")}>` : ` <${field.kind}>`;
@@ -114,12 +144,33 @@ export interface CliArgs {
 /** A mistake in the command line itself: exit code 2. */
 export class UsageError extends Error {}
 
+/** Engine and limit settings by their API names, as the CLI spells them. */
+const SETTING_FLAGS: Readonly<Record<string, string>> = {
+  threads: "--threads",
+  quality: "--quality",
+  precision: "--precision",
+  engine: "--engine",
+  model: "--model",
+  modelPath: "--model-path",
+  maxPixels: "--max-pixels",
+  maxPngPixels: "--max-png-pixels",
+  provider: "--provider",
+  url: "--remote-url",
+};
+
+/** An option's API name as the CLI user typed it (`bgColor` is `--bg-color`), for messages. */
+export function flagFor(name: string): string {
+  return OPTION_FIELDS.find((field) => field.name === name)?.flag ?? SETTING_FLAGS[name] ?? name;
+}
+
+const KNOWN_FLAGS = [...Object.keys(CLI_FLAGS), ...Object.keys(optionFlags())].map((name) => `--${name}`);
+
 export function parseCliArgs(argv: string[]): CliArgs {
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw usageError(error as Error & { code?: string });
   }
   const v = parsed.values as Record<string, string | boolean | undefined>;
   const image: Record<string, string | boolean> = {};
@@ -153,6 +204,21 @@ export function parseCliArgs(argv: string[]): CliArgs {
     version: v.version === true,
     image,
   };
+}
+
+/** parseArgs' own messages explain its internals; say what went wrong in the user's terms, with a likely fix. */
+function usageError(error: Error & { code?: string }): UsageError {
+  const option = /'(-[^']*)'/.exec(error.message)?.[1];
+  if (error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && option) {
+    const [name = option] = option.split("=");
+    const guess = name.startsWith("--") ? suggest(name, KNOWN_FLAGS) : undefined;
+    return new UsageError(`unknown option ${name}${guess ? ` (did you mean ${guess}?)` : ""}`);
+  }
+  if (error.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && option) {
+    const name = /--[\w-]+/.exec(option)?.[0] ?? option;
+    return new UsageError(`${name} ${/argument missing/.test(error.message) ? "needs a value" : "takes no value"}`);
+  }
+  return new UsageError(error.message);
 }
 
 function parse(argv: string[]) {

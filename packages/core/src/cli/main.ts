@@ -3,13 +3,14 @@ import { mkdir, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { DEFAULT_MODEL, getModelSpec } from "@cutout/models";
 import { CutoutError, isCutoutError } from "../errors.js";
+import { cpuSummary } from "../node/cpu-features.js";
 import type { Precision, Quality } from "../node/engine-model.js";
-import { type CutoutResult, type EngineChoice, Remover } from "../node/remover.js";
+import { type CutoutResult, checkEngineOptions, type EngineChoice, type EngineOptions, Remover } from "../node/remover.js";
 import { writeFileAtomic } from "../node/write-atomic.js";
 import { type RemoveOptions, type ResolvedOptions, resolveOptions } from "../options.js";
 import type { RemoteSettings } from "../remote/providers.js";
-import { type CliArgs, parseCliArgs, USAGE, UsageError } from "./args.js";
-import { type Job, type OutputKind, planJobs, withFormat } from "./plan.js";
+import { type CliArgs, flagFor, parseCliArgs, UsageError, usage } from "./args.js";
+import { type Job, type OutputKind, PlanError, planJobs, withFormat } from "./plan.js";
 import { formatBytes, ProgressBar } from "./progress.js";
 
 const EXIT_OK = 0;
@@ -26,22 +27,25 @@ export async function main(argv: string[]): Promise<number> {
   let jobs: Job[];
   try {
     args = parseCliArgs(argv);
-    if (args.help) return print(process.stdout, USAGE);
+    if (args.help) return print(process.stdout, usage(process.stdout.columns));
     if (args.version) return print(process.stdout, version());
+    // Standard input is read only when asked for with "-": a bare `cutout` in a script or CI job gets the usage.
     if (args.inputs.length === 0) {
-      if (process.stdin.isTTY) throw new UsageError("no input given");
-      args.inputs = ["-"];
+      process.stderr.write(`${usage(process.stderr.columns)}\n`);
+      return EXIT_USAGE;
     }
     perImage = { ...(args.image as RemoveOptions), maxPixels: args.maxPixels, maxPngPixels: args.maxPngPixels };
-    options = resolveOptions(perImage);
+    options = resolveOptions(perImage, flagFor);
     getModelSpec(args.model ?? DEFAULT_MODEL);
     kind = { format: options.canonical.format, channels: options.canonical.channels };
-    jobs = await planJobs(args.inputs, args.output, kind, args.recursive);
+    const plan = await planJobs(args.inputs, args.output, kind, args.recursive);
+    jobs = plan.jobs;
+    for (const note of plan.notes) if (!args.quiet) process.stderr.write(`cutout: ${note}\n`);
     if (jobs.some((j) => j.output === "-") && process.stdout.isTTY) {
       throw new UsageError("refusing to write image data to a terminal; redirect stdout or pass -o");
     }
     if (args.json && jobs.some((j) => j.output === "-")) throw new UsageError("--json needs -o when the image goes to stdout");
-    remover = new Remover({
+    const engine: EngineOptions = {
       model: args.model,
       modelPath: args.modelPath,
       threads: args.threads,
@@ -49,14 +53,18 @@ export async function main(argv: string[]): Promise<number> {
       quality: args.quality as Quality | undefined,
       precision: args.precision as Precision | undefined,
       remote: remoteSettings(args),
-      onModelProgress: (p) =>
-        p.phase === "quantize"
-          ? bar.update("Preparing the int8 model (once)", p.received, p.total, "")
-          : bar.update("Downloading model", p.received, p.total, formatBytes(p.received)),
-    });
+      onModelProgress: (p) => {
+        if (p.phase === "quantize") bar.update("Preparing the int8 model (once)", p.received, p.total, "", true);
+        else if (p.phase === "download")
+          bar.update("Downloading the model (once)", p.received, p.total, downloaded(p.received, p.total), true);
+        else bar.update("Checking the model", p.received, p.total);
+      },
+    };
+    checkEngineOptions(engine, flagFor);
+    remover = new Remover(engine);
   } catch (error) {
     const e = error as { code?: string; message?: string };
-    if (error instanceof UsageError || e.code === "validation_error") {
+    if (error instanceof UsageError || error instanceof PlanError || e.code === "validation_error") {
       process.stderr.write(`cutout: ${e.message}\n\nRun 'cutout --help' for usage.\n`);
       return EXIT_USAGE;
     }
@@ -143,10 +151,17 @@ function remoteSettings(args: CliArgs): RemoteSettings | undefined {
   return { apiKey, ...(args.provider ? { provider: args.provider } : {}), ...(args.remoteUrl ? { url: args.remoteUrl } : {}) };
 }
 
+function downloaded(received: number, total: number | undefined): string {
+  return total === undefined ? formatBytes(received) : `${formatBytes(received)} of ${formatBytes(total)}`;
+}
+
 function report(args: CliArgs, job: Job, result: CutoutResult): void {
   if (args.json) {
-    const { data, alpha, ...meta } = result;
-    process.stdout.write(`${JSON.stringify({ input: job.input, output: job.output, bytes: data.length, ...meta })}\n`);
+    const { data, alpha, timings, ...meta } = result;
+    // A tenth of a millisecond is below what a single run can resolve.
+    const rounded = Object.fromEntries(Object.entries(timings).map(([stage, ms]) => [stage, Math.round(ms * 10) / 10]));
+    const line = { input: job.input, output: job.output, bytes: data.length, ...meta, timings: rounded, cpu: cpuSummary() };
+    process.stdout.write(`${JSON.stringify(line)}\n`);
   }
   for (const warning of result.warnings) process.stderr.write(`cutout: ${job.input}: warning: ${warning}\n`);
   if (!args.quiet && job.output !== "-") {

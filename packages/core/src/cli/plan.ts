@@ -24,12 +24,22 @@ export function withFormat(job: Job, kind: OutputKind, format: string): string {
   return job.output.endsWith(planned) ? job.output.slice(0, -planned.length) + outputSuffix(kind, format) : job.output;
 }
 
+export interface Plan {
+  jobs: Job[];
+  /** What the user may not expect: sub-folders left out without -r. */
+  notes: string[];
+}
+
+/** A command line that cannot be planned at all (exit 2). */
+export class PlanError extends Error {}
+
 /**
  * Expands the command line's inputs (files, folders, globs, "-") into jobs
  * with their output paths. Never plans a write over an input.
  */
-export async function planJobs(inputs: string[], output: string | undefined, kind: OutputKind, recursive: boolean): Promise<Job[]> {
+export async function planJobs(inputs: string[], output: string | undefined, kind: OutputKind, recursive: boolean): Promise<Plan> {
   const found: { path: string; root?: string; error?: string }[] = [];
+  const notes: string[] = [];
   for (const input of inputs) {
     if (input === "-") {
       found.push({ path: "-" });
@@ -37,7 +47,8 @@ export async function planJobs(inputs: string[], output: string | undefined, kin
     }
     const info = await stat(input).catch(() => undefined);
     if (info?.isDirectory()) {
-      const images = await listFolder(input, recursive);
+      const { images, folders } = await listFolder(input, recursive);
+      if (folders > 0) notes.push(`${input}: skipped ${folders} sub-folder${folders === 1 ? "" : "s"} (-r descends into them)`);
       // Like a glob that matches nothing: a silent exit 0 would hide a wrong folder.
       if (images.length === 0) {
         found.push({ path: input, error: `no images in this folder${recursive ? "" : " (-r descends into sub-folders)"}` });
@@ -56,11 +67,15 @@ export async function planJobs(inputs: string[], output: string | undefined, kin
 
   const unique = dedupe(found);
   const single = unique.length === 1;
-  const toFolder = output !== undefined && output !== "-" && (!single || (await isFolderTarget(output)));
+  const folderTarget = output !== undefined && output !== "-" && (await isFolderTarget(output));
+  if (!single && output !== undefined && !folderTarget && (output === "-" || isImageFile(output))) {
+    throw new PlanError(`-o ${output} names one file, but there are ${unique.length} inputs; give a folder (end it with /)`);
+  }
+  const toFolder = output !== undefined && output !== "-" && (!single || folderTarget);
   const inputPaths = new Set(unique.filter((f) => f.path !== "-").map((f) => resolve(f.path)));
   const claimed = new Map<string, string>();
 
-  return unique.map(({ path, root, error }): Job => {
+  const jobs = unique.map(({ path, root, error }): Job => {
     const target = outputPath(path, root, output, toFolder, kind);
     const derived = output === undefined || toFolder;
     if (error) return { input: path, output: target, derived, error: new CutoutError("input_unreadable", error) };
@@ -87,6 +102,7 @@ export async function planJobs(inputs: string[], output: string | undefined, kin
     }
     return { input: path, output: target, derived };
   });
+  return { jobs, notes };
 }
 
 function outputPath(path: string, root: string | undefined, output: string | undefined, toFolder: boolean, kind: OutputKind): string {
@@ -106,12 +122,13 @@ async function isFolderTarget(output: string): Promise<boolean> {
   return info?.isDirectory() ?? false;
 }
 
-async function listFolder(folder: string, recursive: boolean): Promise<string[]> {
+async function listFolder(folder: string, recursive: boolean): Promise<{ images: string[]; folders: number }> {
   const entries = await readdir(folder, { withFileTypes: true, recursive });
-  return entries
+  const images = entries
     .filter((e) => e.isFile() && isImageFile(e.name))
     .map((e) => join((e as { parentPath?: string; path?: string }).parentPath ?? (e as { path?: string }).path ?? folder, e.name))
     .sort();
+  return { images, folders: recursive ? 0 : entries.filter((e) => e.isDirectory()).length };
 }
 
 function dedupe<T extends { path: string }>(items: T[]): T[] {

@@ -1,6 +1,7 @@
 import * as ort from "onnxruntime-node";
 import { CutoutError, invalidOption, isCutoutError } from "../errors.js";
 import type { Box, PixelImage } from "../image.js";
+import type { Spelling } from "../options/resolve.js";
 import { positiveInteger, type RemoveOptions, type ResolvedOptions, resolveOptions } from "../options.js";
 import { cutoutPixels, type PendingPhoto } from "../pipeline.js";
 import type { RemoteSettings } from "../remote/providers.js";
@@ -73,6 +74,17 @@ export interface CutoutResult {
  */
 export const NO_FOREGROUND = "No foreground found: the matte is empty (foreground is null)";
 
+/** Validates a Remover's settings at the door; `spell` names them as the caller's user typed them (the CLI's flags). */
+export function checkEngineOptions(engine: EngineOptions, spell: Spelling = (name) => name): void {
+  if (engine.threads !== undefined) positiveInteger(spell("threads"), engine.threads, 1);
+  checkModelChoice(engine, spell);
+  const choice = engine.engine ?? "local";
+  if (!["local", "remote", "auto"].includes(choice)) throw invalidOption(spell("engine"), "one of local, remote, auto", choice);
+  if (choice === "remote" && !engine.remote?.apiKey) {
+    throw new CutoutError("validation_error", "engine 'remote' needs remote.apiKey (the provider's API key)", { field: "apiKey" });
+  }
+}
+
 /**
  * One loaded model, reused for every image. Creating a session costs about a
  * second and ~300 MB, so batch callers keep one Remover for the whole batch.
@@ -90,13 +102,7 @@ export class Remover {
   private readonly rgbaPool = new BufferPool(2, 2 * 25_000_000 * 4);
 
   constructor(private readonly engine: EngineOptions = {}) {
-    if (engine.threads !== undefined) positiveInteger("threads", engine.threads, 1);
-    checkModelChoice(engine);
-    const choice = engine.engine ?? "local";
-    if (!["local", "remote", "auto"].includes(choice)) throw invalidOption("engine", "one of local, remote, auto", choice);
-    if (choice === "remote" && !engine.remote?.apiKey) {
-      throw new CutoutError("validation_error", "engine 'remote' needs remote.apiKey (the provider's API key)", { field: "apiKey" });
-    }
+    checkEngineOptions(engine);
   }
 
   /** Loads the model now rather than on the first image (to show download progress up front, say). */

@@ -26,6 +26,7 @@ export {
   type CutoutOptions,
   type GradientInput,
   resolveCanonical,
+  type Spelling,
   type ValidationResult,
   validateCutoutOptions,
 } from "./resolve.js";

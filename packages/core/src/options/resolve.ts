@@ -94,6 +94,12 @@ export interface GradientInput {
 
 type Handler = (value: unknown, name: string, draft: Draft) => void;
 
+/**
+ * How the caller's user spells an option, for messages and FieldError.field:
+ * the JS API's camelCase by default; the CLI passes its flags (`--bg-color`).
+ */
+export type Spelling = (name: string) => string;
+
 const NAMES: FieldNames = {
   width: "width",
   height: "height",
@@ -303,7 +309,7 @@ export type ValidationResult = { ok: true; options: CanonicalOptions } | { ok: f
  * JS callers spread optional settings; unknown keys are errors, so a typo
  * does not silently do nothing.
  */
-export function validateCutoutOptions(input: unknown = {}): ValidationResult {
+export function validateCutoutOptions(input: unknown = {}, spell: Spelling = (name) => name): ValidationResult {
   if (input === null || typeof input !== "object" || Array.isArray(input)) {
     return { ok: false, errors: [{ field: "options", value: show(input), message: invalidOption("options", "an object", input).message }] };
   }
@@ -312,19 +318,21 @@ export function validateCutoutOptions(input: unknown = {}): ValidationResult {
   for (const [key, value] of Object.entries(input)) {
     if (value === undefined) continue;
     const handler = HANDLERS.get(key as keyof CutoutOptions);
+    const name = spell(key);
     if (!handler) {
       const guess = suggest(key, CUTOUT_OPTION_NAMES);
-      const expected = guess === undefined ? "a known option" : `a known option (did you mean ${guess}?)`;
-      errors.push({ field: key, value: show(value), message: invalidOption(key, expected, key).message });
+      const expected = guess === undefined ? "a known option" : `a known option (did you mean ${spell(guess)}?)`;
+      errors.push({ field: name, value: show(value), message: invalidOption(name, expected, key).message });
       continue;
     }
     try {
-      handler(value, key, draft);
+      handler(value, name, draft);
     } catch (error) {
-      errors.push({ field: key, value: show(value), message: error instanceof Error ? error.message : String(error) });
+      errors.push({ field: name, value: show(value), message: error instanceof Error ? error.message : String(error) });
     }
   }
-  const options = assemble(draft, { base: DEFAULT_OPTIONS, names: NAMES, style: PLAIN_STYLE }, errors);
+  const names = Object.fromEntries(Object.entries(NAMES).map(([slot, name]) => [slot, spell(name)])) as unknown as FieldNames;
+  const options = assemble(draft, { base: DEFAULT_OPTIONS, names, style: PLAIN_STYLE }, errors);
   return errors.length > 0 ? { ok: false, errors } : { ok: true, options };
 }
 
@@ -333,8 +341,8 @@ export function validateCutoutOptions(input: unknown = {}): ValidationResult {
  * validation_error for the first bad option (its `field`); the message also
  * lists the others, so one run shows everything to fix.
  */
-export function resolveCanonical(input: CutoutOptions = {}): CanonicalOptions {
-  const result = validateCutoutOptions(input);
+export function resolveCanonical(input: CutoutOptions = {}, spell?: Spelling): CanonicalOptions {
+  const result = validateCutoutOptions(input, spell);
   if (result.ok) return result.options;
   const [first, ...rest] = result.errors as [FieldError, ...FieldError[]];
   const more = rest.length === 0 ? "" : ` (also: ${rest.map((error) => error.message).join("; ")})`;
