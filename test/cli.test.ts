@@ -12,6 +12,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fetchRealTarball, Mirror } from "../models/test/mirror.js";
 import {
   buildOnce,
   type CliResult,
@@ -535,6 +536,36 @@ describe("--max-pixels", () => {
     });
     expect(undecodable.code).toBe(1);
     expect(undecodable.stderr).toMatch(/^cutout: header-only\.png: invalid_image: /m);
+  });
+});
+
+describe("a first run, in a log", () => {
+  it("reports the download in plain lines, once, then cuts out", async () => {
+    const dir = await workDir("first-run");
+    const cache = await workDir("first-run-cache");
+    await writeTinyImage(path.join(dir, "small.jpg"));
+    const mirror = await Mirror.start(await fetchRealTarball());
+    try {
+      const result = await runCli(["small.jpg", "--quality", "fast"], {
+        cwd: dir,
+        env: { CUTOUT_CACHE_DIR: cache, npm_config_registry: mirror.url, npm_config_userconfig: path.join(cache, "no-such-npmrc") },
+      });
+      expect(result.code, result.stderr).toBe(0);
+      const lines = result.stderr.split("\n");
+      const downloads = lines.filter((line) => line.startsWith("Downloading the model (once)"));
+      // stderr is not a terminal: no bar redrawn with \r, but lines, the last at 100% and the total size.
+      expect(result.stderr).not.toContain("\r");
+      expect(downloads.length).toBeGreaterThanOrEqual(2);
+      expect(downloads.at(-1)).toMatch(/^Downloading the model \(once\) 100% 113\.\d MB of 113\.\d MB$/);
+      expect(downloads.filter((line) => line.includes("100%"))).toHaveLength(1);
+      // Unpacking and checking are quick: no second progress series in a log.
+      expect(result.stderr).not.toContain("Checking the model");
+      expect(result.stderr).toMatch(/^Preparing the int8 model \(once\) 100%$/m);
+      expect(result.stderr).toMatch(/^small\.jpg -> small\.cutout\.png /m);
+      expect(mirror.tarballRequests()).toBe(1);
+    } finally {
+      await mirror.close();
+    }
   });
 });
 
