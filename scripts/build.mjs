@@ -21,18 +21,18 @@ const [coreBuild, , pureBuild] = await Promise.all([
       index: "packages/core/src/index.ts",
       cli: "packages/core/src/cli/main.ts",
       launch: "packages/core/src/cli/launch.ts",
-      bench: "packages/core/src/bench/main.ts",
     },
     outdir: core,
     splitting: true,
     metafile: true,
   }),
-  // pnpm eval (bench/, private): bundles the engine's source; imgly's baseline is loaded at run time, never bundled.
+  // pnpm eval and pnpm bench (bench/, private): bundle the engine's source; imgly's baseline is loaded at run time, never bundled.
   build({
     ...common,
     external: [...external, "@imgly/background-removal-node"],
-    entryPoints: { eval: "bench/src/main.ts", "imgly-worker": "bench/src/imgly-worker.ts" },
+    entryPoints: { eval: "bench/src/main.ts", "imgly-worker": "bench/src/imgly-worker.ts", bench: "bench/src/speed/main.ts" },
     outdir: "bench/dist",
+    splitting: true,
   }),
   build({
     ...common,

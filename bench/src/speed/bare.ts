@@ -1,8 +1,8 @@
 import type { InferenceSession, Tensor } from "onnxruntime-common";
 import * as ort from "onnxruntime-node";
-import { threadSettings } from "../node/cpu-cores.js";
-import { loadEngineModel } from "../node/engine-model.js";
-import { isnetSessionOptions } from "../sessions/isnet.js";
+import { threadSettings } from "../../../packages/core/src/node/cpu-cores.js";
+import { loadEngineModel } from "../../../packages/core/src/node/engine-model.js";
+import { isnetSessionOptions } from "../../../packages/core/src/sessions/isnet.js";
 import type { EngineChoice } from "./protocol.js";
 import { elapsedSince } from "./stats.js";
 

@@ -1,5 +1,5 @@
-import type { Precision, Quality } from "../node/engine-model.js";
-import type { CutoutResult } from "../node/remover.js";
+import type { Precision, Quality } from "../../../packages/core/src/node/engine-model.js";
+import type { CutoutResult } from "../../../packages/core/src/node/remover.js";
 
 /** Milliseconds per stage, as `Remover.remove` reports them. */
 export type Timings = CutoutResult["timings"];

@@ -1,7 +1,7 @@
 import sharp from "sharp";
-import { libvipsPng } from "../node/encode.js";
-import { encodePng } from "../node/png-encode.js";
-import { type EngineOptions, Remover } from "../node/remover.js";
+import { libvipsPng } from "../../../packages/core/src/node/encode.js";
+import { encodePng } from "../../../packages/core/src/node/png-encode.js";
+import { type EngineOptions, Remover } from "../../../packages/core/src/node/remover.js";
 import type { Photo } from "./photos.js";
 import { median } from "./stats.js";
 import { table } from "./table.js";
