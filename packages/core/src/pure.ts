@@ -8,7 +8,19 @@
 
 export { parseColor, type Rgba } from "./color.js";
 export * from "./effects/index.js";
+export {
+  CutoutEngine,
+  type CutoutResult as EngineResult,
+  checkEngineSelection,
+  type EngineChoice,
+  type EngineHost,
+  type EngineSelection,
+  MIME_TYPES,
+  type ModelProvider,
+  NO_FOREGROUND,
+} from "./engine.js";
 export { CutoutError, type ErrorCode, isCutoutError } from "./errors.js";
+export type { DecodedImage, DecodedPhoto, DecodeRequest, EarlyPng, ImageCodec, ReadLimits, SourceInfo } from "./host.js";
 export type { Box, PixelImage, PixelResizer, Plane } from "./image.js";
 export { foregroundBox } from "./matte/bounding-box.js";
 export { boxFilter } from "./matte/box-filter.js";
@@ -16,6 +28,19 @@ export { applyForeground, estimateForeground } from "./matte/foreground.js";
 export { applyGuidedFilter, fitGuidedFilter } from "./matte/guided-filter.js";
 export { type Normalization, toInputTensor } from "./matte/preprocess.js";
 export { resizePixels, resizePlane } from "./matte/resize.js";
+export {
+  checkModelChoice,
+  describeModel,
+  type EngineModel,
+  type ModelSettings,
+  modelDescription,
+  modelPrecision,
+  modelSide,
+  type Precision,
+  QUALITY_PRESETS,
+  type Quality,
+} from "./model-choice.js";
+export { calibratedFor, floatModel, int8Model, type SourceModel } from "./model-forms.js";
 export * from "./options/index.js";
 export { type InputLimits, type RemoveOptions, type ResolvedOptions, resolveOptions } from "./options.js";
 export { encodeBmp } from "./output/bmp.js";

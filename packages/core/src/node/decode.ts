@@ -1,14 +1,9 @@
 import sharp from "sharp";
 import { CutoutError } from "../errors.js";
+import type { DecodedImage, DecodedPhoto } from "../host.js";
 import type { PixelImage } from "../image.js";
-import type { PendingPhoto } from "../pipeline.js";
 
-export interface DecodedImage {
-  image: PixelImage;
-  /** What the container said, before orientation and colour conversion. */
-  source: { format: string; width: number; height: number; pages: number; orientation: number; hasAlpha: boolean };
-  warnings: string[];
-}
+export type { DecodedImage, DecodedPhoto };
 
 /**
  * Decodes to upright 8-bit sRGB: EXIF orientation applied; CMYK, greyscale,
@@ -21,11 +16,6 @@ export async function decodeImage(bytes: Uint8Array, maxPixels: number, onAccept
   // No cover is ever twice infinity: the pixels are decoded whole.
   const { photo, ...rest } = await decodePhoto(bytes, maxPixels, Number.POSITIVE_INFINITY, onAccepted);
   return { image: photo as PixelImage, ...rest };
-}
-
-export interface DecodedPhoto extends Omit<DecodedImage, "image"> {
-  /** The pixels, or a photo whose full-size pixels are still decoding behind a small preview. */
-  photo: PixelImage | PendingPhoto;
 }
 
 /**

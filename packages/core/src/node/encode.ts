@@ -1,16 +1,10 @@
 import sharp from "sharp";
 import { encodeBmp } from "../output/bmp.js";
 import { createZip } from "../output/zip.js";
-import type { ConcreteFormat, Rendered } from "../render.js";
+import type { Rendered } from "../render.js";
 import { encodePng, type PngWriter, UnexpectedDeflate } from "./png-encode.js";
 
-export const MIME_TYPES: Record<ConcreteFormat, string> = {
-  png: "image/png",
-  webp: "image/webp",
-  jpg: "image/jpeg",
-  bmp: "image/bmp",
-  zip: "application/zip",
-};
+export { MIME_TYPES } from "../engine.js";
 
 /**
  * Encodes rendered pixels. PNG has its own writer (png-encode.ts): libvips
