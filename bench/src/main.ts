@@ -8,7 +8,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { checkModelChoice, type Precision, type Quality } from "../../packages/core/src/index.js";
+import { checkModelChoice, type Precision, type Quality } from "@cutout/core";
 import { listSamples } from "./io.js";
 import { meanOf } from "./metrics.js";
 import { ENGINE_EPS, reduction, runRefine } from "./refine.js";

@@ -1,8 +1,7 @@
+import { isnetSessionOptions } from "@cutout/core/blocks";
+import { loadEngineModel, threadSettings } from "@cutout/core/node";
 import type { InferenceSession, Tensor } from "onnxruntime-common";
 import * as ort from "onnxruntime-node";
-import { threadSettings } from "../../../packages/core/src/node/cpu-cores.js";
-import { loadEngineModel } from "../../../packages/core/src/node/engine-model.js";
-import { isnetSessionOptions } from "../../../packages/core/src/sessions/isnet.js";
 import type { EngineChoice } from "./protocol.js";
 import { elapsedSince } from "./stats.js";
 

@@ -1,6 +1,6 @@
 import { type BareColdReport, type ColdReport, type EngineChoice, PNG_AT_ANY_SIZE } from "./protocol.js";
 
-type Core = typeof import("../../../packages/core/src/index.js");
+type Core = typeof import("@cutout/core");
 
 /**
  * Runs in a fresh process: imports the built package as a user would, and

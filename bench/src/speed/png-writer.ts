@@ -1,7 +1,6 @@
+import { type EngineOptions, Remover } from "@cutout/core";
+import { encodePng, libvipsPng } from "@cutout/core/node";
 import sharp from "sharp";
-import { libvipsPng } from "../../../packages/core/src/node/encode.js";
-import { encodePng } from "../../../packages/core/src/node/png-encode.js";
-import { type EngineOptions, Remover } from "../../../packages/core/src/node/remover.js";
 import type { Photo } from "./photos.js";
 import { median } from "./stats.js";
 import { table } from "./table.js";

@@ -8,11 +8,11 @@
  *
  *   tsx bench/src/speed/session-options.ts [rounds]
  */
+
+import { isnetSessionOptions } from "@cutout/core/blocks";
+import { loadEngineModel, threadSettings } from "@cutout/core/node";
 import type { InferenceSession } from "onnxruntime-common";
 import * as ort from "onnxruntime-node";
-import { threadSettings } from "../../../packages/core/src/node/cpu-cores.js";
-import { loadEngineModel } from "../../../packages/core/src/node/engine-model.js";
-import { isnetSessionOptions } from "../../../packages/core/src/sessions/isnet.js";
 import { randomInput } from "./bare.js";
 import { median, settle } from "./stats.js";
 import { table } from "./table.js";

@@ -55,8 +55,8 @@ export interface EngineHost<Input, Data extends Uint8Array = Uint8Array> {
   runtime: OrtRuntime;
   model: ModelProvider;
   codec: ImageCodec<Input, Data>;
-  /** Session settings (threads, execution providers), asked for when the session is created. */
-  sessionSettings?: () => SessionSettings;
+  /** Session settings (threads, execution providers) for the loaded model, asked for when the session is created. */
+  sessionSettings?: (model: EngineModel) => SessionSettings | Promise<SessionSettings>;
 }
 
 export interface CutoutResult<Data extends Uint8Array = Uint8Array> {
@@ -141,8 +141,9 @@ export class CutoutEngine<Input, Data extends Uint8Array = Uint8Array> {
   /** Loads the model now rather than on the first image (to show download progress up front, say). */
   load(): Promise<MatteSession> {
     this.session ??= (async () => {
-      this.model = await this.host.model.load();
-      const session = await createSession(this.host.runtime, this.model.bytes, this.model.description, this.host.sessionSettings?.());
+      const model = await this.host.model.load();
+      this.model = model;
+      const session = await createSession(this.host.runtime, model.bytes, model.description, await this.host.sessionSettings?.(model));
       this.loaded = true;
       return session;
     })();

@@ -1,4 +1,4 @@
-import { DEFAULT_MODEL, getModelSpec, type ModelSpec } from "@cutout/models/manifest";
+import { DEFAULT_MODEL, getModelSpec, type ModelSpec } from "@cutout/models/pure";
 import { invalidOption } from "./errors.js";
 import type { ModelDescription } from "./sessions/registry.js";
 

@@ -18,6 +18,9 @@ export interface SourceModel {
 /** The activation ranges the int8 form is built with, and the weights (sha256) they were calibrated on. */
 export const INT8_CALIBRATION: { model: string; sha256: string; ranges: Record<string, number[]> } = calibration;
 
+/** Bumped whenever quantize-static.ts changes what it writes, so hosts' cached int8 builds are not reused. */
+export const QUANTIZER_VERSION = 1;
+
 /** Whether the int8 form can be built from these weights (the calibration belongs to one set of them). */
 export function calibratedFor(sha256: string): boolean {
   return sha256 === INT8_CALIBRATION.sha256;

@@ -2,6 +2,7 @@ import sharp from "sharp";
 import { CutoutError } from "../errors.js";
 import type { DecodedImage, DecodedPhoto } from "../host.js";
 import type { PixelImage } from "../image.js";
+import { checkPixelLimit, framesWarning } from "../image-header.js";
 
 export type { DecodedImage, DecodedPhoto };
 
@@ -86,19 +87,14 @@ async function readHeader(bytes: Uint8Array, maxPixels: number): Promise<Header>
   }
   const width = meta.width ?? 0;
   const height = meta.pageHeight ?? meta.height ?? 0;
-  if (width * height > maxPixels) {
-    throw new CutoutError(
-      "image_too_large",
-      `The image is ${width}x${height} (${megapixels(width * height)}); the limit is ${megapixels(maxPixels)} (maxPixels)`,
-    );
-  }
+  checkPixelLimit(width, height, maxPixels);
   const pages = meta.pages ?? 1;
   const orientation = meta.orientation ?? 1;
   return {
     meta,
     source: { format: meta.format ?? "unknown", width, height, pages, orientation, hasAlpha: meta.hasAlpha ?? false },
     upright: orientation >= 5 ? { width: height, height: width } : { width, height },
-    warnings: pages > 1 ? [`The input has ${pages} frames or pages; only the first was used`] : [],
+    warnings: framesWarning(pages),
   };
 }
 
@@ -113,10 +109,6 @@ async function decodePixels(bytes: Uint8Array, { meta }: Header, maxPixels: numb
   } catch (error) {
     throw new CutoutError("invalid_image", `The image could not be decoded (${shortReason(error)})`, { cause: error });
   }
-}
-
-function megapixels(pixels: number): string {
-  return pixels >= 100_000 ? `${(pixels / 1e6).toFixed(1).replace(/\.0$/, "")} MP` : `${pixels} pixels`;
 }
 
 /** libvips messages can span lines and name temp paths; keep the first line. */

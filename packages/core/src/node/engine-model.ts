@@ -11,7 +11,7 @@ import {
   modelPrecision,
   modelSide,
 } from "../model-choice.js";
-import { calibratedFor, INT8_CALIBRATION as calibration, floatModel, int8Model } from "../model-forms.js";
+import { calibratedFor, INT8_CALIBRATION as calibration, floatModel, int8Model, QUANTIZER_VERSION } from "../model-forms.js";
 import { type LoadedModel, loadModelBytes, type ModelSource } from "./load-model.js";
 import { writeFileAtomic } from "./write-atomic.js";
 
@@ -53,8 +53,6 @@ export async function loadEngineModel(choice: ModelChoice): Promise<EngineModel>
   return int8Model(model, side);
 }
 
-/** Bumped whenever quantize-static.ts changes what it writes, so stale cached builds are not reused. */
-const QUANTIZER_VERSION = 1;
 const calibrationId = createHash("sha256")
   .update(JSON.stringify([QUANTIZER_VERSION, calibration.ranges]))
   .digest("hex")
