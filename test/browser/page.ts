@@ -22,7 +22,7 @@ type Request = {
 const actions: Record<string, (request: Request) => Promise<Record<string, unknown>>> = {
   async create({ key = "default", options = {} }) {
     progress.length = 0;
-    removers.set(key, new BrowserRemover({ ort, ...options, onProgress: (p) => progress.push(p) } as never));
+    removers.set(key, new BrowserRemover({ ort, ...options, onProgress: (p: ModelProgress) => progress.push(p) } as never));
     return {};
   },
   async load({ key = "default" }) {
