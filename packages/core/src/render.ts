@@ -141,28 +141,6 @@ export async function renderCutout(
   return finish(layer, options, foreground, maxPngPixels, layer.data === cut.rgba ? cut.alpha : undefined);
 }
 
-/**
- * Whether renderCutout, with these options, hands back the cut's own RGBA
- * as a PNG of its size: no effect to apply, no other format or channels. A
- * host may then start encoding the cut while it is written. A hint only
- * (auto can still turn out jpg): the host checks what was rendered.
- */
-export function rendersCutAsPng(options: CanonicalOptions): boolean {
-  return (
-    (options.format === "png" || options.format === "auto") &&
-    options.channels === "rgba" &&
-    options.roi === null &&
-    options.semitransparency &&
-    !options.crop &&
-    options.scale === "original" &&
-    options.position.kind === "original" &&
-    options.shadow.type === "none" &&
-    options.background.type === "none" &&
-    options.angle % 360 === 0 &&
-    options.size.kind === "original"
-  );
-}
-
 function finish(layer: RgbaImage, options: CanonicalOptions, foreground: Box | null, maxPngPixels: number, alpha?: Uint8Array): Rendered {
   const { width, height } = layer;
   const data = layer.data instanceof Uint8Array ? layer.data : new Uint8Array(layer.data);

@@ -54,11 +54,10 @@ export async function encodePng(pixels: Uint8Array, width: number, height: numbe
 }
 
 /**
- * encodePng, begun before all the pixels are there: a caller that writes the
- * rows in order (the cutout's full-size pass) reports them with `rowsReady`,
- * and the first stripes start deflating on libuv's pool while it writes the
- * rest, on a core that would otherwise wait. The file is the same, byte for
- * byte, as encodePng's.
+ * encodePng's writer. `rowsReady` can start stripes before all the rows are
+ * written (the file is the same, byte for byte); the engine no longer does,
+ * since a PNG begun during the full-size pass gained nothing end to end
+ * (docs/benchmarks.md, "Design decisions").
  */
 export class PngWriter {
   private readonly stride: number;
