@@ -13,6 +13,7 @@ import { CutoutError } from "./errors.js";
 import type { Box, PixelImage, PixelResizer } from "./image.js";
 import { foregroundBox } from "./matte/bounding-box.js";
 import type { CanonicalOptions, Length, SizeSpec } from "./options/canonical.js";
+import { withOpaqueAlpha } from "./output/channels.js";
 import { flattenOver } from "./output/flatten.js";
 
 /** The concrete file format once `auto` is decided. */
@@ -274,13 +275,5 @@ function withAlpha(rgba: Uint8Array, alpha: Uint8Array): Uint8Array {
 /** An image's pixels as RGBA (opaque ones get alpha 255); RGBA input is returned as it is. */
 export function toRgba(image: PixelImage): Uint8Array {
   if (image.channels === 4) return image.data instanceof Uint8Array ? image.data : new Uint8Array(image.data);
-  const n = image.width * image.height;
-  const out = new Uint8Array(n * 4);
-  for (let i = 0, j = 0, o = 0; i < n; i++, j += 3, o += 4) {
-    out[o] = image.data[j];
-    out[o + 1] = image.data[j + 1];
-    out[o + 2] = image.data[j + 2];
-    out[o + 3] = 255;
-  }
-  return out;
+  return withOpaqueAlpha(image.data);
 }

@@ -3,7 +3,7 @@ import { mkdir, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { DEFAULT_MODEL, getModelSpec } from "@cutout/models";
 import { CutoutError, isCutoutError } from "../errors.js";
-import type { Precision, Quality } from "../node/engine-model.js";
+import type { Precision, Quality } from "../model-choice.js";
 import { type CutoutResult, type EngineChoice, Remover } from "../node/remover.js";
 import { writeFileAtomic } from "../node/write-atomic.js";
 import { type RemoveOptions, type ResolvedOptions, resolveOptions } from "../options.js";
