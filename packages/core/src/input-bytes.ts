@@ -43,3 +43,16 @@ export async function* streamChunks(stream: ReadableStream<Uint8Array>): AsyncGe
     if (!done) await reader.cancel().catch(() => undefined);
   }
 }
+
+/** URLs may carry credentials or signed tokens; keep them out of messages. */
+export function redactUrl(href: string): string {
+  try {
+    const url = new URL(href);
+    url.username = "";
+    url.password = "";
+    url.search = url.search ? "?…" : "";
+    return url.href;
+  } catch {
+    return "<url>";
+  }
+}

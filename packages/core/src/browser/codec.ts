@@ -3,7 +3,7 @@ import { CutoutError } from "../errors.js";
 import type { DecodedPhoto, ImageCodec, ReadLimits } from "../host.js";
 import type { PixelImage } from "../image.js";
 import { checkPixelLimit, framesWarning, readImageHeader, uprightSize } from "../image-header.js";
-import { collectBytes, streamChunks, tooManyBytes } from "../input-bytes.js";
+import { collectBytes, redactUrl, streamChunks, tooManyBytes } from "../input-bytes.js";
 import { greyToRgb, withOpaqueAlpha, withoutAlpha } from "../output/channels.js";
 import { encodeWith } from "../output/encode.js";
 import { encodePngInBrowser } from "./png.js";
@@ -52,7 +52,7 @@ async function readBrowserInput(input: BrowserInput, limits: ReadLimits): Promis
 }
 
 async function fetchBytes(href: string, limits: ReadLimits): Promise<Uint8Array> {
-  const shown = href.replace(/\?.*$/, "?…");
+  const shown = redactUrl(href);
   const timeout = AbortSignal.timeout(limits.timeoutMs);
   let response: Response;
   try {

@@ -2,7 +2,9 @@ import { readFile, stat } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import { CutoutError } from "../errors.js";
 import type { ReadLimits } from "../host.js";
-import { collectBytes, tooManyBytes } from "../input-bytes.js";
+import { collectBytes, redactUrl, tooManyBytes } from "../input-bytes.js";
+
+export { redactUrl };
 
 /** Everything `removeBackground` accepts as an image. */
 export type ImageInput = string | URL | Uint8Array | ArrayBuffer | Readable | ReadableStream<Uint8Array>;
@@ -76,19 +78,6 @@ async function fetchBytes(url: URL, limits: ReadLimits): Promise<Uint8Array> {
   } catch (error) {
     if (timeout.aborted) throw new CutoutError("timeout", `Fetching ${shown} timed out after ${limits.timeoutMs} ms`);
     throw error;
-  }
-}
-
-/** URLs may carry credentials or signed tokens; keep them out of messages. */
-export function redactUrl(href: string): string {
-  try {
-    const url = new URL(href);
-    url.username = "";
-    url.password = "";
-    url.search = url.search ? "?…" : "";
-    return url.href;
-  } catch {
-    return "<url>";
   }
 }
 
