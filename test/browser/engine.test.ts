@@ -161,6 +161,22 @@ describe("in a null-origin sandboxed iframe, as a Figma plugin's UI", () => {
   });
 });
 
+describe("in a fresh null-origin iframe, onnxruntime's WASM given as bytes", () => {
+  it("starts from wasmBinary with the glue from the bundle: no script is fetched", async () => {
+    await session.openFrame("sandboxed");
+    const wasm = `${session.cdn.cdn}/onnxruntime-web@1.30.0/dist/ort-wasm-simd-threaded.jsep.wasm`;
+    const before = session.cdn.requests.length;
+    // Float at 704 px: the quickest session to create; what is under test is where onnxruntime's code comes from.
+    await ok({
+      action: "create",
+      options: { cdn: session.cdn.cdn, cache: false, precision: "float", quality: "fast", wasmBinaryFrom: wasm },
+    });
+    await ok({ action: "load" });
+    const ort = session.cdn.requests.slice(before).filter((p) => p.includes("/onnxruntime-web@"));
+    expect(ort).toEqual(["/npm/onnxruntime-web@1.30.0/dist/ort-wasm-simd-threaded.jsep.wasm"]);
+  });
+});
+
 describe("in a same-origin page", () => {
   it("keeps the model in Cache Storage: a second load downloads nothing", async () => {
     const frame = await session.openFrame("same-origin");

@@ -22,7 +22,10 @@ type Request = {
 const actions: Record<string, (request: Request) => Promise<Record<string, unknown>>> = {
   async create({ key = "default", options = {} }) {
     progress.length = 0;
-    removers.set(key, new BrowserRemover({ ort, ...options, onProgress: (p: ModelProgress) => progress.push(p) } as never));
+    // A host that fetches onnxruntime's .wasm itself passes its bytes (the glue then comes from the bundle).
+    const { wasmBinaryFrom, ...rest } = options as { wasmBinaryFrom?: string };
+    const wasmBinary = wasmBinaryFrom ? new Uint8Array(await (await fetch(wasmBinaryFrom)).arrayBuffer()) : undefined;
+    removers.set(key, new BrowserRemover({ ort, ...rest, wasmBinary, onProgress: (p: ModelProgress) => progress.push(p) } as never));
     return {};
   },
   async load({ key = "default" }) {
