@@ -9,10 +9,10 @@
  * BrowserRemover are this class with their platform filled in.
  */
 import { CutoutError, invalidOption, isCutoutError } from "./errors.js";
-import type { Spelling } from "./options/resolve.js";
 import type { ImageCodec, SourceInfo } from "./host.js";
 import type { Box, PixelImage } from "./image.js";
 import type { EngineModel } from "./model-choice.js";
+import type { Spelling } from "./options/resolve.js";
 import { type RemoveOptions, type ResolvedOptions, resolveOptions } from "./options.js";
 import { cutoutPixels, type PendingPhoto } from "./pipeline.js";
 import { remoteCutout } from "./remote/cutout.js";
