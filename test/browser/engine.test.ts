@@ -52,21 +52,20 @@ describe("in a null-origin sandboxed iframe, as a Figma plugin's UI", () => {
     expect(requested.some((p) => p.startsWith("/npm/onnxruntime-web@1.30.0/dist/") && p.endsWith(".wasm"))).toBe(true);
   });
 
-  const node = new Remover({ precision: "float" });
+  // The same defaults (int8, best): the int8 graph's integer sums are exact on every CPU and in WASM.
+  const node = new Remover();
   afterAll(() => node.close());
 
   for (const name of PHOTOS) {
     it(`cuts out ${name} as the Node engine does, and its PNG decodes to its own alpha`, async () => {
       const bytes = fixture(name);
       const browser = await ok({ action: "remove", bytes: bytes.toString("base64") });
-      // Node's float run is the reference: onnxruntime-node's int8 kernels differ between CPUs (with and
-      // without VNNI), its float kernels do not, and the browser's WASM int8 is exact integer arithmetic.
       const expected = await node.remove(bytes);
       expect([browser.width, browser.height]).toEqual([expected.width, expected.height]);
       expect(browser).toMatchObject({ format: "png", mimeType: "image/png", engine: "local", model: "isnet-fp16" });
       const agreement = alphaAgreement(browser.alpha as Uint8Array, expected.alpha);
       process.stdout.write(
-        `[browser] ${name}: IoU ${agreement.iou.toFixed(4)}, MAE ${agreement.mae.toFixed(4)} against Node (float); ${JSON.stringify(browser.timings)}\n`,
+        `[browser] ${name}: IoU ${agreement.iou.toFixed(4)}, MAE ${agreement.mae.toFixed(4)} against Node; ${JSON.stringify(browser.timings)}\n`,
       );
       expect(agreement.iou).toBeGreaterThanOrEqual(0.99);
       expect(agreement.mae).toBeLessThan(0.01);

@@ -15,6 +15,7 @@ import { sharpResize } from "../src/node/sharp-resize.js";
 import { type RemoveOptions, resolveOptions } from "../src/options.js";
 import { type CutoutPixels, cutoutPixels } from "../src/pipeline.js";
 import { renderCutout } from "../src/render.js";
+import { Scratch } from "../src/scratch.js";
 
 const FIXTURES = join(import.meta.dirname, "../../../test/fixtures");
 const fixture = (name: string) => join(FIXTURES, name);
@@ -157,16 +158,47 @@ describe("Remover on real photos", () => {
   it("builds the model input while the session is still loading, when told the session's input", async () => {
     const photo = (await decodeImage(readFileSync(fixture("car-1.jpg")), 50_000_000)).image;
     const session = await remover.load();
-    const later = () => new Promise<typeof session>((resolve) => setTimeout(() => resolve(session), 400));
     const { inputSize, normalization } = session;
-    // Told: the input (about 10 ms at 480x360) is ready long before the session, which is then waited for.
-    const told = await cutoutPixels(photo, later(), sharpResize, { input: { inputSize, normalization } });
-    expect(told.timings.modelWait).toBeGreaterThan(250);
-    expect(told.timings.preprocess).toBeLessThan(150);
-    // Not told: the session's own inputSize is needed first, so the wait is part of building the input.
-    const untold = await cutoutPixels(photo, later(), sharpResize);
-    expect(untold.timings.preprocess).toBeGreaterThan(350);
-    expect(untold.timings.modelWait).toBeLessThan(50);
+    const events: string[] = [];
+    /** A Scratch that records when the model input's buffer is taken, i.e. when the input is built. */
+    const recording = () => {
+      const scratch = new Scratch();
+      const dirty = scratch.dirty.bind(scratch);
+      scratch.dirty = ((name, type, length) => {
+        if (name === "model.input") events.push("input built");
+        return dirty(name, type, length);
+      }) as Scratch["dirty"];
+      return scratch;
+    };
+    /** A session that arrives only when the test says so. */
+    const arriving = () => {
+      let arrive = () => {};
+      const promise = new Promise<typeof session>((resolve) => {
+        arrive = () => {
+          events.push("session here");
+          resolve(session);
+        };
+      });
+      return { promise, arrive };
+    };
+    const turns = async () => {
+      for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    };
+    // Told the session's input: it is built before the session exists.
+    let loading = arriving();
+    const toldRun = cutoutPixels(photo, loading.promise, sharpResize, { input: { inputSize, normalization }, scratch: recording() });
+    await turns();
+    loading.arrive();
+    const told = await toldRun;
+    expect(events).toEqual(["input built", "session here"]);
+    // Not told: the session's own inputSize is needed first.
+    events.length = 0;
+    loading = arriving();
+    const untoldRun = cutoutPixels(photo, loading.promise, sharpResize, { scratch: recording() });
+    await turns();
+    loading.arrive();
+    const untold = await untoldRun;
+    expect(events).toEqual(["session here", "input built"]);
     expect(told.alpha).toEqual(untold.alpha);
     await expect(cutoutPixels(photo, session, sharpResize, { input: { inputSize: [512, 512], normalization } })).rejects.toThrow(
       "the session takes 1024x1024 input, not the announced 512x512",

@@ -9,16 +9,6 @@ function rgbPhoto(width: number, height: number, paint: (x: number, y: number) =
   return { data, width, height, channels: 3 };
 }
 
-function fastest(run: () => void, times = 3): number {
-  let best = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < times; i++) {
-    const start = performance.now();
-    run();
-    best = Math.min(best, performance.now() - start);
-  }
-  return best;
-}
-
 describe("boxRadii / blurChannels", () => {
   it("does nothing at sigma 0 and matches the Gaussian's variance otherwise", () => {
     expect(boxRadii(0)).toEqual([0, 0, 0]);
@@ -90,15 +80,6 @@ describe("blurRgba", () => {
     expect(out[3]).toBe(255);
     expect(out[(w - 1) * 4 + 3]).toBe(0);
   });
-
-  it("does not grow with the radius (O(1) per pixel): r=50 within 2x of r=2 on 1 MP", () => {
-    const w = 1000;
-    const src = new Uint8Array(w * w * 4);
-    for (let i = 0; i < src.length; i++) src[i] = (i * 2654435761) >>> 24;
-    const small = fastest(() => blurRgba(src, w, w, 2));
-    const large = fastest(() => blurRgba(src, w, w, 50));
-    expect(large / small).toBeLessThan(2);
-  });
 });
 
 describe("blurredBackground", () => {
@@ -160,15 +141,5 @@ describe("blurredBackground", () => {
     const photo = rgbPhoto(10, 10, () => [7, 8, 9]);
     const out = blurredBackground(photo, new Uint8Array(100).fill(255), 100);
     for (let i = 0; i < out.length; i += 4) expect([...out.subarray(i, i + 4)]).toEqual([7, 8, 9, 255]);
-  });
-
-  it("does not grow with the radius on 1 MP: r=50 within 2x of r=2", () => {
-    const w = 1000;
-    const photo = rgbPhoto(w, w, (x, y) => [x & 255, y & 255, (x * y) & 255]);
-    const alpha = new Uint8Array(w * w);
-    for (let y = 500; y < 503; y++) alpha.fill(255, y * w + 500, y * w + 503);
-    const small = fastest(() => blurredBackground(photo, alpha, 2));
-    const large = fastest(() => blurredBackground(photo, alpha, 50));
-    expect(large / small).toBeLessThan(2);
   });
 });
