@@ -35,7 +35,6 @@ const [nodeBuild, , pureBuild] = await Promise.all([
     entryPoints: {
       index: "packages/core/src/index.ts",
       cli: "packages/core/src/cli/main.ts",
-      launch: "packages/core/src/cli/launch.ts",
       node: "packages/core/src/node/index.ts",
     },
     outdir: core,

@@ -15,8 +15,8 @@ Options:
                         weights) on the same photos, in its own processes, and print ratios
   --batch N             with --baseline: images per throughput batch (default 20, 0 = skip);
                         with --cli: images per batch call (default 10)
-  --cli                 time the \`cutout\` command itself, cold and in a batch, with its
-                        huge-page relaunch and without (CUTOUT_HUGE_PAGES=0)
+  --cli                 time the \`cutout\` command itself, cold and in a batch, with glibc's
+                        huge pages (GLIBC_TUNABLES=glibc.malloc.hugetlb=1) and without
   --png                 time the PNG writer against libvips' on each photo's cutout
   --browser             time the engine in Chromium (a null-origin iframe, one WASM thread)
                         against Node's with one thread, float and int8 (default --sizes 1)

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { copyFile, mkdir, rm } from "node:fs/promises";
 import path from "node:path";
-import { choosesHugePages, HUGE_PAGE_TUNABLE, HUGE_PAGES_SWITCH, thpMode } from "@cutout/core/launch";
 import { engineFlags } from "./args.js";
 import type { Photo } from "./photos.js";
 import type { EngineChoice } from "./protocol.js";
@@ -10,18 +10,23 @@ import { seconds, table } from "./table.js";
 
 export const CLI_HEADING = "## CLI: huge pages";
 
+/** glibc's malloc asks for transparent huge pages (2 MB) with this tunable (glibc 2.35 and later). */
+const HUGE_PAGE_TUNABLE = "glibc.malloc.hugetlb=1";
+
 export interface CliRow {
   label: string;
-  /** Wall times (ms) of `cutout photo.jpg`, spawn to exit, with the huge-page relaunch (the default) and without. */
+  /** Wall times (ms) of `cutout photo.jpg`, spawn to exit, with glibc's huge pages and without (the default). */
   cold: { on: number[]; off: number[] };
   /** Wall time per image (ms) of one `cutout` call on `batch` copies of the photo. */
   batch: { on: number[]; off: number[] };
 }
 
 /**
- * `cutout` as a user runs it, in fresh processes, with its huge-page relaunch
- * (src/node/huge-pages.ts) and with CUTOUT_HUGE_PAGES=0, taking turns so that
- * drift in the machine's load lands on both.
+ * `cutout` as a user runs it, in fresh processes, with
+ * GLIBC_TUNABLES=glibc.malloc.hugetlb=1 and without, taking turns so that
+ * drift in the machine's load lands on both. What a user measures before
+ * setting the tunable: it paid on some CPU families and cost on others
+ * (docs/benchmarks.md, "CLI: huge pages").
  */
 export async function runCliBench(
   root: string,
@@ -57,9 +62,9 @@ export async function runCliBench(
 function timeCli(cli: string, args: string[], hugePages: boolean): Promise<number> {
   return new Promise((resolve, reject) => {
     const start = performance.now();
-    const env: NodeJS.ProcessEnv = { ...process.env, [HUGE_PAGES_SWITCH]: hugePages ? "1" : "0" };
-    // The bench's own environment must not decide for the CLI.
-    if (choosesHugePages(env.GLIBC_TUNABLES)) delete env.GLIBC_TUNABLES;
+    // The bench's own tunables must not decide for the CLI.
+    const { GLIBC_TUNABLES: _, ...env } = process.env;
+    if (hugePages) env.GLIBC_TUNABLES = HUGE_PAGE_TUNABLE;
     const child = spawn(process.execPath, [cli, "-q", "--max-png-pixels", "50000000", ...args], {
       env,
       stdio: ["ignore", "ignore", "inherit"],
@@ -72,7 +77,7 @@ function timeCli(cli: string, args: string[], hugePages: boolean): Promise<numbe
 export function renderCliBench(rows: CliRow[], runs: number, batch: number, command: string, date: string): string {
   const ratio = (on: number[], off: number[]) => (median(on) / median(off)).toFixed(2);
   return [
-    `\`cutout photo.jpg\` as a user runs it: a fresh process from spawn to exit (node's start, the model's load, one photo, the PNG written). On Linux the CLI first runs itself again with \`GLIBC_TUNABLES=${HUGE_PAGE_TUNABLE}\` (packages/core/src/node/huge-pages.ts), so that malloc's memory (onnxruntime's arena, libvips' pixels, typed arrays) comes in 2 MB pages; \`${HUGE_PAGES_SWITCH}=0\` runs without. Medians of ${runs} runs each, the two taking turns. Batch: one \`cutout\` call on ${batch} copies of the photo, its whole wall time (start and model load included) over ${batch}. The kernel's transparent huge page mode here: ${thpMode() ?? "unknown"}.`,
+    `\`cutout photo.jpg\` as a user runs it: a fresh process from spawn to exit (node's start, the model's load, one photo, the PNG written). "Huge pages" runs it with \`GLIBC_TUNABLES=${HUGE_PAGE_TUNABLE}\`, so that malloc's memory (onnxruntime's arena, libvips' pixels, typed arrays) comes in 2 MB pages. Medians of ${runs} runs each, the two taking turns. Batch: one \`cutout\` call on ${batch} copies of the photo, its whole wall time (start and model load included) over ${batch}. The kernel's transparent huge page mode here: ${thpMode()}.`,
     "",
     table(
       ["photo", "cold, huge pages (s)", "cold, without (s)", "ratio", "batch per image, huge pages (s)", "without (s)", "ratio"],
@@ -89,4 +94,13 @@ export function renderCliBench(rows: CliRow[], runs: number, batch: number, comm
     "",
     `Date: ${date}. Reproduce: \`${command}\`.`,
   ].join("\n");
+}
+
+/** The bracketed choice in /sys/kernel/mm/transparent_hugepage/enabled ("always [madvise] never" is madvise). */
+function thpMode(): string {
+  try {
+    return /\[(\w+)\]/.exec(readFileSync("/sys/kernel/mm/transparent_hugepage/enabled", "utf8"))?.[1] ?? "unknown";
+  } catch {
+    return "unknown";
+  }
 }

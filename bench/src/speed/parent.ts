@@ -118,7 +118,7 @@ export async function runParent(args: BenchArgs): Promise<number> {
   }
 }
 
-/** `pnpm bench --cli`: the `cutout` command with and without its huge-page relaunch. */
+/** `pnpm bench --cli`: the `cutout` command with and without glibc's huge pages. */
 async function runCliSection(args: BenchArgs, root: string, dir: string, photos: Photo[]): Promise<number> {
   log(`the cutout command on ${photos.length} photo(s), ${args.runs} runs each way…`);
   const rows = await runCliBench(root, dir, photos, engineOf(args), args.runs, args.batch);

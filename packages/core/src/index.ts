@@ -2,7 +2,7 @@
  * `@cutout/core`: the engine in Node (Remover, removeBackground) and the host
  * API every adapter shares. Subpaths: `/browser` (the engine in a browser),
  * `/blocks` (its building blocks), `/node` (Node's building blocks),
- * `/launch` (the huge-pages relaunch), `/pure` (everything without Node).
+ * `/pure` (everything without Node).
  */
 export * from "./host-api.js";
 export type { ModelChoice } from "./node/engine-model.js";

@@ -3,12 +3,8 @@
  * It checks the platform before loading anything native: dist/ carries
  * sharp's and onnxruntime's linux-x64 binaries only, and a bare "cannot load
  * sharp" from another runner would not say why. Then it loads dist/run.js,
- * the action itself, and reports a failure to load as clearly. Like the CLI,
- * on Linux it first runs itself again with glibc's huge pages switched on
- * (core's node/huge-pages.ts): a batch of images runs faster with them.
+ * the action itself, and reports a failure to load as clearly.
  */
-import { fileURLToPath } from "node:url";
-import { followLauncher, relaunchWithHugePages } from "@cutout/core/launch";
 import { command } from "./runtime.js";
 
 const fail = (message: string) => {
@@ -23,12 +19,7 @@ if (process.platform !== "linux" || process.arch !== "x64") {
 } else {
   // A path computed at run time: esbuild leaves it alone, so run.js stays a separate file.
   const entry = new URL("./run.js", import.meta.url).href;
-  const runHere = () =>
-    import(entry).catch((error: unknown) => {
-      fail(`Cutout could not load its engine (sharp, onnxruntime-node in dist/node_modules): ${(error as Error)?.stack ?? String(error)}`);
-    });
-  if (!relaunchWithHugePages(fileURLToPath(import.meta.url), process.argv.slice(2), runHere)) {
-    followLauncher();
-    runHere();
-  }
+  import(entry).catch((error: unknown) => {
+    fail(`Cutout could not load its engine (sharp, onnxruntime-node in dist/node_modules): ${(error as Error)?.stack ?? String(error)}`);
+  });
 }

@@ -7,7 +7,6 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { CutoutError, isCutoutError, Remover, writeFileAtomic } from "@cutout/core";
-import { HUGE_PAGE_TUNABLE } from "@cutout/core/launch";
 import { defaultCacheDir } from "@cutout/models";
 import { changedFiles, type EventPayload, OnlyChangedError, readEvent } from "./changed.js";
 import { Freshness, finalOutput, findImages, type Job, planJobs } from "./files.js";
@@ -100,9 +99,6 @@ async function processAll(jobs: Job[], settings: Settings, cacheDir: string, rt:
   if (settings.engine === "local" && settings.apiKey !== "")
     rt.notice("api-key is not used with engine: local (set engine: auto or remote to use the remote API)");
   let lastShare = -1;
-  // Set by index.ts's relaunch (core's node/huge-pages.ts) before this process started.
-  if (process.env.GLIBC_TUNABLES?.includes(HUGE_PAGE_TUNABLE))
-    rt.debug(`glibc's malloc uses huge pages (GLIBC_TUNABLES=${process.env.GLIBC_TUNABLES})`);
   const remover = new Remover({
     model: settings.model,
     quality: settings.quality,

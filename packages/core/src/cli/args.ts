@@ -71,7 +71,6 @@ Environment:
   CUTOUT_API_KEY            the remote API's key (never a flag, which process lists show)
   CUTOUT_CACHE_DIR          where the model is cached (default: ~/.cache/cutout)
   npm_config_registry       the npm registry the model is downloaded from
-  CUTOUT_HUGE_PAGES=0       on Linux, do not rerun with glibc's huge pages (faster; README)
 
 Image options (remove.bg's names and meanings; -f mask = --channels alpha):
 ${OPTION_FIELDS.map(describe).join("\n")}
