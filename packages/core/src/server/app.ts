@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { Socket } from "node:net";
 import formbody from "@fastify/formbody";
 import multipart from "@fastify/multipart";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
@@ -61,6 +62,7 @@ export async function createCutoutServer(input: ServerOptions = {}): Promise<Cut
       fetchTimeoutMs: options.fetchTimeoutMs,
     },
     notes: new WeakMap(),
+    logAbandoned: (request, ms) => options.accessLog?.(accessLine(request, 499, ms, context.notes.get(request))),
     report: (error) =>
       options.errorLog(
         JSON.stringify({ time: new Date().toISOString(), level: "error", message: String((error as Error)?.stack ?? error) }),
@@ -80,10 +82,27 @@ export async function createCutoutServer(input: ServerOptions = {}): Promise<Cut
   });
 
   const protocols = new Map<string, Protocol>();
+  // Connections, and those with a request in work: on close, one that never sent a request is not waited for.
+  const sockets = new Set<Socket>();
+  const working = new Set<Socket>();
+  app.server.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => {
+      sockets.delete(socket);
+      working.delete(socket);
+    });
+  });
   app.addHook("onRequest", async (request, reply) => {
+    working.add(request.raw.socket);
     reply.header("x-request-id", request.id);
   });
+  // While closing, answers in work end their connections, so the server is not kept waiting on keep-alive.
+  let closing = false;
+  app.addHook("onSend", async (_request, reply) => {
+    if (closing) reply.header("connection", "close");
+  });
   app.addHook("onResponse", async (request, reply) => {
+    working.delete(request.raw.socket);
     options.accessLog?.(accessLine(request, reply.statusCode, reply.elapsedTime, context.notes.get(request)));
   });
   app.setErrorHandler((error, request, reply) => {
@@ -162,7 +181,13 @@ export async function createCutoutServer(input: ServerOptions = {}): Promise<Cut
       return `http://${host === "0.0.0.0" || host === "[::]" ? "127.0.0.1" : host}:${port}`;
     },
     async close() {
-      await app.close();
+      // Requests in work are finished; a client that does not read its answer is cut off after the grace period.
+      closing = true;
+      const grace = setTimeout(() => app.server.closeAllConnections(), options.shutdownGraceMs);
+      const closed = app.close();
+      for (const socket of sockets) if (!working.has(socket)) socket.destroy();
+      await closed;
+      clearTimeout(grace);
       await loading;
       await remover.close();
     },

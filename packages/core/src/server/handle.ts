@@ -24,6 +24,8 @@ export interface ServerContext {
   notes: WeakMap<FastifyRequest, LogNote>;
   /** Where unexpected errors go (the server's error log). */
   report: (error: unknown) => void;
+  /** The access log's line for a request whose client went away before its answer. */
+  logAbandoned: (request: FastifyRequest, ms: number) => void;
 }
 
 export interface LogNote {
@@ -88,7 +90,11 @@ export async function serveCutout(
     send(reply, protocol.success(success), rate);
   } catch (error) {
     if (gone.signal.aborted) {
+      // Nobody to answer: fastify is told so, and the log says so (499, as nginx counts it).
       note.code = "client_closed";
+      reply.hijack();
+      request.raw.socket?.destroy();
+      context.logAbandoned(request, reply.elapsedTime);
       return;
     }
     const failure = failureOf(error, context.limits.bodyLimit);

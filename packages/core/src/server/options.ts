@@ -25,6 +25,8 @@ export interface ServerOptions {
   fetchTimeoutMs?: number;
   /** A client must have sent its whole request within this time (default 120 s), so slow uploads cannot hold connections. */
   requestTimeoutMs?: number;
+  /** On close, how long requests in work may take to finish before their connections are cut (default 60 s). */
+  shutdownGraceMs?: number;
   /** Largest input in pixels, checked from the header before decoding (default 50 MP, as the CLI). */
   maxPixels?: number;
   /** Largest PNG output in pixels (default 10 MP, as remove.bg). */
@@ -75,6 +77,7 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
     allowPrivateHosts: allow,
     fetchTimeoutMs: timeoutMilliseconds("fetchTimeoutMs", options.fetchTimeoutMs, DEFAULT_TIMEOUT_MS),
     requestTimeoutMs: timeoutMilliseconds("requestTimeoutMs", options.requestTimeoutMs, 120_000),
+    shutdownGraceMs: timeoutMilliseconds("shutdownGraceMs", options.shutdownGraceMs, 60_000),
     maxPixels: positiveInteger("maxPixels", options.maxPixels, DEFAULT_MAX_PIXELS),
     maxPngPixels: positiveInteger("maxPngPixels", options.maxPngPixels, DEFAULT_MAX_PNG_PIXELS),
     engine,
