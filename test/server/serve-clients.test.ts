@@ -140,7 +140,7 @@ describe("shutdown", () => {
   it("on SIGTERM finishes the request in work, takes no new one, and exits 0", async () => {
     const large = await sharp(CAR).resize(3000, 2250).jpeg().toBuffer();
     const body = new FormData();
-    body.append("image_file", new Blob([large]), "large.jpg");
+    body.append("image_file", new Blob([large as BlobPart]), "large.jpg");
     const inWork = fetch(`${serve.url}/v1.0/removebg`, { method: "POST", body }).then(answer);
     await until(async () => (await fetch(`${serve.url}/healthz`).then(answer)).json.queue.running === 1, "the request in work");
     const exited = serve.stop("SIGTERM");

@@ -32,7 +32,8 @@ const removebg = (key: string | undefined, photo: Uint8Array, signal?: AbortSign
 
 describe("API keys", () => {
   it("refuses a missing or wrong key in each protocol's own shape", async () => {
-    const routes: [string, string, number, (json: any) => unknown][] = [
+    type Json = Awaited<ReturnType<typeof answer>>["json"];
+    const routes: [string, string, number, (json: Json) => unknown][] = [
       ["/v1.0/removebg", "image_file", 403, (j) => j.errors[0].title],
       ["/rmbg", "image", 401, (j) => j.error],
       ["/v2/rembg/", "image", 401, (j) => j.code],
