@@ -12,6 +12,8 @@ import { actionBundle } from "../packages/github-action/build.config.mjs";
 import { buildKernels } from "./build-kernels.mjs";
 
 const external = ["sharp", "onnxruntime-node", "onnxruntime-common", "onnxruntime-web"];
+// The server's framework stays a dependency loaded at run time, as its plugins expect.
+const serverExternal = ["fastify", "@fastify/multipart", "@fastify/formbody"];
 const common = {
   bundle: true,
   platform: "node",
@@ -32,10 +34,12 @@ await buildKernels();
 const [nodeBuild, , pureBuild] = await Promise.all([
   build({
     ...common,
+    external: [...external, ...serverExternal],
     entryPoints: {
       index: "packages/core/src/index.ts",
       cli: "packages/core/src/cli/main.ts",
       node: "packages/core/src/node/index.ts",
+      server: "packages/core/src/server/index.ts",
     },
     outdir: core,
     splitting: true,

@@ -22,7 +22,7 @@ export { flattenOver } from "./output/flatten.js";
 export { adler32Combine, filterRowsUp, pngFile } from "./output/png.js";
 export { crc32, createZip } from "./output/zip.js";
 export { type CutoutPixels, cutoutPixels, guidedRadius, modelInput, type PendingPhoto, refineMatte } from "./pipeline.js";
-export { fetchRemoteCutout } from "./remote/client.js";
+export { fetchRemoteCutout, type RemoteCutout, requestRemoteCutout } from "./remote/client.js";
 export { remoteCutout } from "./remote/cutout.js";
 export { outputSize, type RenderDeps, type Rendered, renderCutout } from "./render.js";
 export { isnetSessionOptions } from "./sessions/isnet.js";

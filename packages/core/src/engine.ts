@@ -13,9 +13,10 @@ import type { ImageCodec, SourceInfo } from "./host.js";
 import type { Box, PixelImage } from "./image.js";
 import type { EngineModel } from "./model-choice.js";
 import type { Spelling } from "./options/resolve.js";
-import { type RemoveOptions, type ResolvedOptions, resolveOptions } from "./options.js";
+import { type ParsedOptions, type RemoveOptions, type ResolvedOptions, resolveOptions } from "./options.js";
 import { cutoutPixels, type PendingPhoto } from "./pipeline.js";
 import { remoteCutout } from "./remote/cutout.js";
+import { remoteTarget } from "./remote/protocols.js";
 import type { RemoteSettings } from "./remote/providers.js";
 import { type ConcreteFormat, renderCutout } from "./render.js";
 import { BufferPool, Scratch } from "./scratch.js";
@@ -87,6 +88,8 @@ export interface CutoutResult<Data extends Uint8Array = Uint8Array> {
   engine: "local" | "remote";
   /** The model that cut the subject out (a manifest name, or the remote provider). */
   model: string;
+  /** Credits the remote provider charged for this image, where it said (remove.bg's X-Credits-Charged); absent for the local engine. */
+  creditsCharged?: number;
   /** The input as found, before orientation and colour conversion. */
   source: SourceInfo;
   warnings: string[];
@@ -114,6 +117,8 @@ export function checkEngineSelection(selection: EngineSelection, spell: Spelling
   if (choice === "remote" && !selection.remote?.apiKey) {
     throw new CutoutError("validation_error", "engine 'remote' needs remote.apiKey (the provider's API key)", { field: "apiKey" });
   }
+  // A provider that cannot be reached as configured (unknown, no url) is a mistake to report now, not at the first fallback.
+  if (choice !== "local" && selection.remote?.apiKey) remoteTarget(selection.remote);
 }
 
 /**
@@ -155,7 +160,8 @@ export class CutoutEngine<Input, Data extends Uint8Array = Uint8Array> {
     return this.session;
   }
 
-  async remove(input: Input, options: RemoveOptions = {}): Promise<CutoutResult<Data>> {
+  /** `options`: the JS API's (RemoveOptions), or a dialect's parsed request with its limits (ParsedOptions). */
+  async remove(input: Input, options: RemoveOptions | ParsedOptions = {}): Promise<CutoutResult<Data>> {
     const { codec } = this.host;
     const resolved = resolveOptions(options);
     const t0 = now();
@@ -174,7 +180,7 @@ export class CutoutEngine<Input, Data extends Uint8Array = Uint8Array> {
     const cover = local ? this.host.model.side : Number.POSITIVE_INFINITY;
     const decoded = await codec.decode(bytes, resolved.maxPixels, { cover, onAccepted, fullAfterPreview: !this.loaded });
     const t2 = now();
-    const { cut, photo, engine, modelLoad, warnings, pooled } = await this.cutout(bytes, decoded.photo, loading);
+    const { cut, photo, engine, modelLoad, warnings, pooled, creditsCharged } = await this.cutout(bytes, decoded.photo, loading);
     const t3 = now();
     try {
       const loadImage = (source: Uint8Array | string) => this.loadBackground(source, resolved);
@@ -203,6 +209,7 @@ export class CutoutEngine<Input, Data extends Uint8Array = Uint8Array> {
         },
         engine,
         model: engine === "remote" ? `remote:${this.selection.remote?.provider ?? "removebg"}` : (this.model?.name ?? "unknown"),
+        ...(creditsCharged === undefined ? {} : { creditsCharged }),
         source: decoded.source,
         warnings: [...(this.model?.warnings ?? []), ...decoded.warnings, ...warnings, ...(rendered.foreground ? [] : [NO_FOREGROUND])],
       };
@@ -234,7 +241,8 @@ export class CutoutEngine<Input, Data extends Uint8Array = Uint8Array> {
       };
       const cut = await this.exclusive(() => cutoutPixels(decoded, session, this.host.codec.resize, options));
       const photo = await fullPixels(decoded);
-      return { cut, photo, engine: "local" as const, modelLoad: cut.timings.modelWait, warnings: [] as string[], pooled: true };
+      const local = { engine: "local" as const, modelLoad: cut.timings.modelWait, warnings: [] as string[], pooled: true };
+      return { cut, photo, ...local, creditsCharged: undefined as number | undefined };
     } catch (error) {
       const localCannotRun = isCutoutError(error) && (error.code === "model_unavailable" || error.code === "inference_failed");
       if (choice !== "auto" || !remote?.apiKey || !localCannotRun) throw error;

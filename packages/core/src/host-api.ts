@@ -32,7 +32,8 @@ export {
 export * from "./options/index.js";
 export { type InputLimits, type RemoveOptions, type ResolvedOptions, resolveOptions } from "./options.js";
 export { IMAGE_EXTENSIONS, isImageFile, isOwnOutput, type OutputKind, outputSuffix } from "./output/file-names.js";
-export { REMOTE_PROVIDERS, type RemoteProvider, type RemoteSettings } from "./remote/providers.js";
+export { fetchRemoteAccount } from "./remote/client.js";
+export { REMOTE_PROVIDERS, type RemoteAccount, type RemoteProvider, type RemoteSettings } from "./remote/providers.js";
 export { type ConcreteFormat, DEFAULT_MAX_PNG_PIXELS } from "./render.js";
 export type { MatteSession, OrtRuntime, SessionSettings } from "./sessions/session.js";
 export { loadKernels, releaseKernels } from "./wasm/kernels.js";

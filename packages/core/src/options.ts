@@ -30,6 +30,15 @@ export interface RemoveOptions extends Omit<CutoutOptions, "format">, InputLimit
   format?: CutoutOptions["format"] | "mask";
 }
 
+/**
+ * Options a dialect parser (parseDialect) has already read and checked, with
+ * the input limits: how an HTTP host passes a request in remove.bg's or
+ * rembg.com's terms straight through.
+ */
+export interface ParsedOptions extends InputLimits {
+  canonical: CanonicalOptions;
+}
+
 export interface ResolvedOptions {
   canonical: CanonicalOptions;
   maxPixels: number;
@@ -43,20 +52,24 @@ const LIMIT_KEYS = ["maxPixels", "maxInputBytes", "timeoutMs", "maxPngPixels"] a
 /**
  * Validates everything at the door, naming the option and the bad value, as
  * sharp does; `spell` names options as the caller's user typed them.
+ * Options a dialect has already parsed (ParsedOptions) pass as they are.
  */
-export function resolveOptions(options: RemoveOptions = {}, spell: Spelling = (name) => name): ResolvedOptions {
+export function resolveOptions(options: RemoveOptions | ParsedOptions = {}, spell: Spelling = (name) => name): ResolvedOptions {
   if (typeof options !== "object" || options === null) throw invalidOption("options", "an object", options);
-  const { maxPixels, maxInputBytes, timeoutMs, maxPngPixels, format, ...rest } = options;
-  const cutout: CutoutOptions = format === "mask" ? { ...rest, format: "png", channels: "alpha" } : { ...rest, format };
+  const { maxPixels, maxInputBytes, timeoutMs, maxPngPixels, ...request } = options;
   const limit = (name: string, value: unknown, fallback: number) =>
     value === false ? Number.MAX_SAFE_INTEGER : positiveInteger(spell(name), value, fallback);
   return {
-    canonical: resolveCanonical(withoutUndefined(cutout), spell),
+    canonical: "canonical" in request ? request.canonical : canonicalOf(request, spell),
     maxPixels: limit("maxPixels", maxPixels, DEFAULT_MAX_PIXELS),
     maxInputBytes: positiveInteger(spell("maxInputBytes"), maxInputBytes, DEFAULT_MAX_INPUT_BYTES),
     timeoutMs: timeoutMilliseconds(spell("timeoutMs"), timeoutMs, DEFAULT_TIMEOUT_MS),
     maxPngPixels: limit("maxPngPixels", maxPngPixels, DEFAULT_MAX_PNG_PIXELS),
   };
+}
+
+function canonicalOf({ format, ...rest }: Omit<RemoveOptions, keyof InputLimits>, spell: Spelling): CanonicalOptions {
+  return resolveCanonical(withoutUndefined(format === "mask" ? { ...rest, format: "png", channels: "alpha" } : { ...rest, format }), spell);
 }
 
 /** Engine settings may travel in the same object; they are not image options. */

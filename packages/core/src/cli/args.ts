@@ -43,6 +43,8 @@ function optionFlags(): Record<string, { type: "string" | "boolean"; short?: str
 
 const USAGE = `Usage: cutout [options] <image | folder | glob ...>
        cutout [options] - < photo.jpg > cutout.png
+       cutout serve [options]    an HTTP server speaking the paid APIs' protocols
+                                 (cutout serve --help)
 
 Removes the background of each image, locally. By default each result is
 written beside its input as <name>.cutout.png; inputs are never overwritten.
@@ -64,8 +66,10 @@ Engine:
       --max-pixels <n>      refuse larger inputs (default: 50000000)
       --max-png-pixels <n>  largest PNG output (default: 10000000, as remove.bg)
       --engine <name>       local (default) | remote | auto (local, else remote)
-      --provider <name>     remote API: removebg (default)
-      --remote-url <url>    a remove.bg-compatible endpoint instead of the provider's
+      --provider <name>     remote API: removebg (default) | bgcut | rembg-com | fapihub |
+                            minimal | cutout (a Cutout server: give --remote-url)
+      --remote-url <url>    the provider's endpoint instead of its own; a bare origin
+                            (http://host:7000) gets the provider's route
 
 Environment:
   CUTOUT_API_KEY            the remote API's key (never a flag, which process lists show)

@@ -9,7 +9,7 @@ import {
 import { CutoutError } from "../errors.js";
 import { checkModelChoice, modelDescription, modelSide } from "../model-choice.js";
 import type { Spelling } from "../options/resolve.js";
-import { positiveInteger, type RemoveOptions } from "../options.js";
+import { type ParsedOptions, positiveInteger, type RemoveOptions } from "../options.js";
 import type { MatteSession, OrtRuntime } from "../sessions/session.js";
 import { nodeCodec } from "./codec.js";
 import { threadSettings } from "./cpu-cores.js";
@@ -73,7 +73,8 @@ export class Remover {
     return this.engine.load();
   }
 
-  remove(input: ImageInput, options: RemoveOptions = {}): Promise<CutoutResult> {
+  /** `options`: the JS API's (RemoveOptions), or a dialect's parsed request with its limits (ParsedOptions). */
+  remove(input: ImageInput, options: RemoveOptions | ParsedOptions = {}): Promise<CutoutResult> {
     return this.engine.remove(input, options);
   }
 

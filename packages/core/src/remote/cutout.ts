@@ -4,7 +4,7 @@ import type { PixelImage } from "../image.js";
 import { foregroundBox } from "../matte/bounding-box.js";
 import type { CutoutPixels } from "../pipeline.js";
 import { toRgba } from "../render.js";
-import { fetchRemoteCutout } from "./client.js";
+import { requestRemoteCutout } from "./client.js";
 import type { RemoteSettings } from "./providers.js";
 
 /**
@@ -17,9 +17,9 @@ export async function remoteCutout(
   photo: PixelImage,
   settings: RemoteSettings,
   codec: Pick<ImageCodec<unknown>, "decode" | "resize">,
-): Promise<{ cut: CutoutPixels; photo: PixelImage }> {
+): Promise<{ cut: CutoutPixels; photo: PixelImage; creditsCharged?: number }> {
   const t0 = performance.now();
-  const png = await fetchRemoteCutout(bytes, settings);
+  const { image: png, creditsCharged } = await requestRemoteCutout(bytes, settings);
   const t1 = performance.now();
   let decoded: PixelImage;
   try {
@@ -46,5 +46,5 @@ export async function remoteCutout(
     foreground: foregroundBox(alpha, width, height),
     timings: { preprocess: 0, modelWait: 0, inference: t1 - t0, decodeWait: 0, postprocess: performance.now() - t1 },
   };
-  return { cut, photo: sized };
+  return { cut, photo: sized, ...(creditsCharged === undefined ? {} : { creditsCharged }) };
 }
