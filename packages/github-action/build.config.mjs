@@ -17,5 +17,7 @@ export const actionBundle = {
   target: "node20",
   sourcemap: true,
   external: ["sharp", "onnxruntime-node", "onnxruntime-common", "onnxruntime-web"],
+  // Workspace packages from their sources (their exports' "source" condition).
+  conditions: ["source"],
   logLevel: "warning",
 };

@@ -43,7 +43,7 @@ export function run(command: string, args: string[], options: Command = {}): str
 }
 
 function installed(debianPackage: string): boolean {
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own field syntax, not a template
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format syntax, not a template.
   const result = spawnSync("dpkg-query", ["-W", "-f=${Status}", debianPackage], { encoding: "utf8" });
   return result.status === 0 && result.stdout.includes("install ok installed");
 }

@@ -21,7 +21,6 @@ import { loadModelBytes } from "../src/node/load-model.js";
 import { sharpResize } from "../src/node/sharp-resize.js";
 import { modelInput } from "../src/pipeline.js";
 import { toFloat32Model } from "../src/sessions/float32-graph.js";
-import { valueRange } from "../src/sessions/isnet.js";
 import { convActivations, withOutputs } from "../src/sessions/quantize-static.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -77,3 +76,14 @@ const lines = [
 ];
 await writeFile(out, `{\n${lines.join("\n")}\n}\n`);
 console.log(`wrote ${out}: ${names.length} tensors from ${photos.length} photos`);
+
+/** [min, max] of a tensor's values. */
+function valueRange(data: Float32Array): [number, number] {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const v of data) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return [lo, hi];
+}

@@ -7,7 +7,7 @@
  */
 import { readFile } from "node:fs/promises";
 import * as ort from "onnxruntime-node";
-import { randomInput } from "../src/bench/bare.js";
+import { randomInput } from "../../../bench/src/speed/bare.js";
 
 const [original, patched, runsText, sizesText] = process.argv.slice(2);
 const runs = Number(runsText ?? 3);

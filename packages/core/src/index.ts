@@ -1,14 +1,11 @@
-export { type DecodedImage, decodeImage } from "./node/decode.js";
-export { encodeRendered, MIME_TYPES } from "./node/encode.js";
-export { checkModelChoice, type ModelChoice, type Precision, QUALITY_PRESETS, type Quality } from "./node/engine-model.js";
+/**
+ * `@cutout/core`: the engine in Node (Remover, removeBackground) and the host
+ * API every adapter shares. Subpaths: `/browser` (the engine in a browser),
+ * `/blocks` (its building blocks), `/node` (Node's building blocks),
+ * `/launch` (the huge-pages relaunch), `/pure` (everything without Node).
+ */
+export * from "./host-api.js";
+export type { ModelChoice } from "./node/engine-model.js";
 export type { ImageInput } from "./node/read-input.js";
-export {
-  type CutoutResult,
-  checkEngineOptions,
-  type EngineChoice,
-  type EngineOptions,
-  Remover,
-  removeBackground,
-} from "./node/remover.js";
+export { type CutoutResult, checkEngineOptions, type EngineOptions, Remover, removeBackground } from "./node/remover.js";
 export { writeFileAtomic } from "./node/write-atomic.js";
-export * from "./pure.js";

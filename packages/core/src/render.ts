@@ -293,7 +293,8 @@ function withAlpha(rgba: Uint8Array, alpha: Uint8Array): Uint8Array {
   return out;
 }
 
-function toRgba(image: PixelImage): Uint8Array {
+/** An image's pixels as RGBA (opaque ones get alpha 255); RGBA input is returned as it is. */
+export function toRgba(image: PixelImage): Uint8Array {
   if (image.channels === 4) return image.data instanceof Uint8Array ? image.data : new Uint8Array(image.data);
   const n = image.width * image.height;
   const out = new Uint8Array(n * 4);

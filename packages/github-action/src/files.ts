@@ -5,8 +5,8 @@
  */
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
+import { isImageFile, outputSuffix } from "@cutout/core";
 import { glob } from "tinyglobby";
-import { isImageFile, outputSuffix } from "../../core/src/index.js";
 import { git, splitNul } from "./git.js";
 import type { OutputMode, Settings } from "./inputs.js";
 

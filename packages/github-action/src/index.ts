@@ -8,7 +8,7 @@
  * (core's node/huge-pages.ts): a batch of images runs faster with them.
  */
 import { fileURLToPath } from "node:url";
-import { followLauncher, relaunchWithHugePages } from "../../core/src/node/huge-pages.js";
+import { followLauncher, relaunchWithHugePages } from "@cutout/core/launch";
 import { command } from "./runtime.js";
 
 const fail = (message: string) => {

@@ -7,7 +7,6 @@
  * (see metadata.ts) and a test keeps the two in step.
  */
 import path from "node:path";
-import { DEFAULT_MODEL, getModelSpec, listModels } from "@cutout/models";
 import {
   type ChannelsSpec,
   type CutoutError,
@@ -21,7 +20,8 @@ import {
   REMOTE_PROVIDERS,
   resolveOptions,
   validateCutoutOptions,
-} from "../../core/src/index.js";
+} from "@cutout/core";
+import { DEFAULT_MODEL, getModelSpec, listModels } from "@cutout/models";
 import { type Env, getBooleanInput, getInput, getMultilineInput, InputError } from "./runtime.js";
 
 export interface ActionInput {

@@ -6,9 +6,9 @@
  */
 import { stat } from "node:fs/promises";
 import path from "node:path";
+import { CutoutError, isCutoutError, Remover, writeFileAtomic } from "@cutout/core";
+import { HUGE_PAGE_TUNABLE } from "@cutout/core/launch";
 import { defaultCacheDir } from "@cutout/models";
-import { CutoutError, isCutoutError, Remover, writeFileAtomic } from "../../core/src/index.js";
-import { HUGE_PAGE_TUNABLE } from "../../core/src/node/huge-pages.js";
 import { changedFiles, type EventPayload, OnlyChangedError, readEvent } from "./changed.js";
 import { Freshness, finalOutput, findImages, type Job, planJobs } from "./files.js";
 import { InputErrors, readSettings, type Settings } from "./inputs.js";

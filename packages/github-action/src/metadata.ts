@@ -10,7 +10,7 @@
  * shadow). Left empty, core applies its own default, which each description
  * states.
  */
-import { OPTION_FIELDS, type OptionField } from "../../core/src/index.js";
+import { OPTION_FIELDS, type OptionField } from "@cutout/core";
 import { type ActionInput, FILE_INPUTS, OUTPUTS, RUN_INPUTS } from "./inputs.js";
 
 export const ACTION_NAME = "Cutout: remove image backgrounds";

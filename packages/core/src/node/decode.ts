@@ -1,14 +1,10 @@
 import sharp from "sharp";
 import { CutoutError } from "../errors.js";
+import type { DecodedImage, DecodedPhoto } from "../host.js";
 import type { PixelImage } from "../image.js";
-import type { PendingPhoto } from "../pipeline.js";
+import { checkPixelLimit, framesWarning } from "../image-header.js";
 
-export interface DecodedImage {
-  image: PixelImage;
-  /** What the container said, before orientation and colour conversion. */
-  source: { format: string; width: number; height: number; pages: number; orientation: number; hasAlpha: boolean };
-  warnings: string[];
-}
+export type { DecodedImage, DecodedPhoto };
 
 /**
  * Decodes to upright 8-bit sRGB: EXIF orientation applied; CMYK, greyscale,
@@ -21,11 +17,6 @@ export async function decodeImage(bytes: Uint8Array, maxPixels: number, onAccept
   // No cover is ever twice infinity: the pixels are decoded whole.
   const { photo, ...rest } = await decodePhoto(bytes, maxPixels, Number.POSITIVE_INFINITY, onAccepted);
   return { image: photo as PixelImage, ...rest };
-}
-
-export interface DecodedPhoto extends Omit<DecodedImage, "image"> {
-  /** The pixels, or a photo whose full-size pixels are still decoding behind a small preview. */
-  photo: PixelImage | PendingPhoto;
 }
 
 /**
@@ -96,19 +87,14 @@ async function readHeader(bytes: Uint8Array, maxPixels: number): Promise<Header>
   }
   const width = meta.width ?? 0;
   const height = meta.pageHeight ?? meta.height ?? 0;
-  if (width * height > maxPixels) {
-    throw new CutoutError(
-      "image_too_large",
-      `The image is ${width}x${height} (${megapixels(width * height)}); the limit is ${megapixels(maxPixels)} (maxPixels)`,
-    );
-  }
+  checkPixelLimit(width, height, maxPixels);
   const pages = meta.pages ?? 1;
   const orientation = meta.orientation ?? 1;
   return {
     meta,
     source: { format: meta.format ?? "unknown", width, height, pages, orientation, hasAlpha: meta.hasAlpha ?? false },
     upright: orientation >= 5 ? { width: height, height: width } : { width, height },
-    warnings: pages > 1 ? [`The input has ${pages} frames or pages; only the first was used`] : [],
+    warnings: framesWarning(pages),
   };
 }
 
@@ -123,10 +109,6 @@ async function decodePixels(bytes: Uint8Array, { meta }: Header, maxPixels: numb
   } catch (error) {
     throw new CutoutError("invalid_image", `The image could not be decoded (${shortReason(error)})`, { cause: error });
   }
-}
-
-function megapixels(pixels: number): string {
-  return pixels >= 100_000 ? `${(pixels / 1e6).toFixed(1).replace(/\.0$/, "")} MP` : `${pixels} pixels`;
 }
 
 /** libvips messages can span lines and name temp paths; keep the first line. */

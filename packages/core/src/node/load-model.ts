@@ -1,6 +1,9 @@
-import { DEFAULT_MODEL, getModelSpec, type LoadProgress, loadModel, type ModelSpec } from "@cutout/models";
+import { DEFAULT_MODEL, getModelSpec, type LoadProgress, loadModel } from "@cutout/models";
 import { CutoutError } from "../errors.js";
+import { describeModel } from "../model-choice.js";
 import type { ModelDescription } from "../sessions/registry.js";
+
+export { describeModel };
 
 export interface ModelSource {
   /** A manifest name, `isnet-fp16` by default. */
@@ -45,9 +48,4 @@ export async function loadModelBytes(source: ModelSource): Promise<LoadedModel> 
     if (e.code === "model_unavailable") throw new CutoutError("model_unavailable", e.message ?? "model unavailable", { cause: error });
     throw new CutoutError("model_unavailable", `The model could not be loaded: ${e.message ?? String(error)}`, { cause: error });
   }
-}
-
-/** What the manifest says about a model, as far as building a session goes. */
-export function describeModel(spec: ModelSpec): ModelDescription {
-  return { family: spec.family, inputSize: spec.inputSize, normalization: spec.normalization as ModelDescription["normalization"] };
 }

@@ -8,7 +8,7 @@ import type { MatteSession, OrtRuntime, SessionSettings } from "./session.js";
 /**
  * The session options the engine runs ISNet with (the bench's bare session uses
  * the same). Measured on 2 cores with the int8 model (docs/benchmarks.md,
- * `tsx packages/core/src/bench/session-options.ts`):
+ * `tsx bench/src/speed/session-options.ts`):
  * - the CPU memory arena stays on: without it a run is 2.5 to 3 times slower;
  * - memory patterns are off: with them peak RSS is about 460 MB higher and the
  *   second run takes about twice as long (the planned block is allocated

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { checkModelChoice, type Precision, type Quality } from "../node/engine-model.js";
+import { checkModelChoice, type Precision, type Quality } from "@cutout/core";
 import type { EngineChoice } from "./protocol.js";
 
 export const USAGE = `Usage: pnpm bench [options]

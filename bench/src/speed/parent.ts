@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { QUALITY_PRESETS } from "../node/engine-model.js";
+import { QUALITY_PRESETS } from "@cutout/core";
 import { type BenchArgs, engineOf } from "./args.js";
 import { CLI_HEADING, renderCliBench, runCliBench } from "./cli-runs.js";
 import { type CompareRow, compareRow, renderCompare, writeChart } from "./compare.js";

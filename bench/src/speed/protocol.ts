@@ -1,5 +1,4 @@
-import type { Precision, Quality } from "../node/engine-model.js";
-import type { CutoutResult } from "../node/remover.js";
+import type { CutoutResult, Precision, Quality } from "@cutout/core";
 
 /** Milliseconds per stage, as `Remover.remove` reports them. */
 export type Timings = CutoutResult["timings"];

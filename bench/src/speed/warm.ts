@@ -1,4 +1,4 @@
-import { Remover } from "../node/remover.js";
+import { Remover } from "@cutout/core";
 import { BareSession } from "./bare.js";
 import { type BatchReport, type EngineChoice, PNG_AT_ANY_SIZE, STAGES, type Stage, type WarmReport } from "./protocol.js";
 import { elapsedSince, settle } from "./stats.js";

@@ -1,8 +1,7 @@
+import { isnetSessionOptions } from "@cutout/core/blocks";
+import { loadEngineModel, threadSettings } from "@cutout/core/node";
 import type { InferenceSession, Tensor } from "onnxruntime-common";
 import * as ort from "onnxruntime-node";
-import { threadSettings } from "../node/cpu-cores.js";
-import { loadEngineModel } from "../node/engine-model.js";
-import { isnetSessionOptions } from "../sessions/isnet.js";
 import type { EngineChoice } from "./protocol.js";
 import { elapsedSince } from "./stats.js";
 

@@ -36,9 +36,7 @@ export async function writeBenchmarkDocs(root: string, body: string, heading = F
     const next = text.indexOf("\n## ", found + heading.length);
     text = text.slice(0, found) + section + (next >= 0 ? `\n${text.slice(next + 1)}` : "");
   } else {
-    text = text
-      ? `${text.trimEnd()}\n\n${section}`
-      : `# Benchmarks\n\nProduced by \`pnpm bench\` (packages/core/src/bench/).\n\n${section}`;
+    text = text ? `${text.trimEnd()}\n\n${section}` : `# Benchmarks\n\nProduced by \`pnpm bench\` (bench/src/speed/).\n\n${section}`;
   }
   await writeFile(file, text);
   return file;

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { copyFile, mkdir, rm } from "node:fs/promises";
 import path from "node:path";
-import { choosesHugePages, HUGE_PAGE_TUNABLE, HUGE_PAGES_SWITCH, thpMode } from "../node/huge-pages.js";
+import { choosesHugePages, HUGE_PAGE_TUNABLE, HUGE_PAGES_SWITCH, thpMode } from "@cutout/core/launch";
 import { engineFlags } from "./args.js";
 import type { Photo } from "./photos.js";
 import type { EngineChoice } from "./protocol.js";

@@ -6,13 +6,13 @@
  * median ms and ratio to the engine's settings (isnetSessionOptions, the int8
  * model at 1024). Peak memory needs a process per variant: see `pnpm bench`.
  *
- *   tsx packages/core/src/bench/session-options.ts [rounds]
+ *   tsx bench/src/speed/session-options.ts [rounds]
  */
+
+import { isnetSessionOptions } from "@cutout/core/blocks";
+import { loadEngineModel, threadSettings } from "@cutout/core/node";
 import type { InferenceSession } from "onnxruntime-common";
 import * as ort from "onnxruntime-node";
-import { threadSettings } from "../node/cpu-cores.js";
-import { loadEngineModel } from "../node/engine-model.js";
-import { isnetSessionOptions } from "../sessions/isnet.js";
 import { randomInput } from "./bare.js";
 import { median, settle } from "./stats.js";
 import { table } from "./table.js";

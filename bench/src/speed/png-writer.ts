@@ -1,7 +1,6 @@
+import { type EngineOptions, Remover } from "@cutout/core";
+import { encodePng, libvipsPng } from "@cutout/core/node";
 import sharp from "sharp";
-import { libvipsPng } from "../node/encode.js";
-import { encodePng } from "../node/png-encode.js";
-import { type EngineOptions, Remover } from "../node/remover.js";
 import type { Photo } from "./photos.js";
 import { median } from "./stats.js";
 import { table } from "./table.js";

@@ -1,6 +1,6 @@
 import { type BareColdReport, type ColdReport, type EngineChoice, PNG_AT_ANY_SIZE } from "./protocol.js";
 
-type Core = typeof import("../index.js");
+type Core = typeof import("@cutout/core");
 
 /**
  * Runs in a fresh process: imports the built package as a user would, and
@@ -9,7 +9,7 @@ type Core = typeof import("../index.js");
 export async function runCold(image: string, engine: EngineChoice): Promise<ColdReport> {
   const bootMs = performance.now();
   // The built entry next to this bundle, not a second copy bundled into the bench.
-  const entry = new URL("./index.js", import.meta.url).href;
+  const entry = new URL("../../packages/core/dist/index.js", import.meta.url).href;
   const core: Core = await import(entry);
   const importMs = performance.now() - bootMs;
   const remover = new core.Remover(engine);

@@ -2,12 +2,12 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { parseBenchArgs } from "../src/bench/args.js";
-import { renderCliBench } from "../src/bench/cli-runs.js";
-import { COMPARE_HEADING, FOUNDATION_HEADING, presetHeading, writeBenchmarkDocs } from "../src/bench/docs.js";
-import { renderPngBench } from "../src/bench/png-writer.js";
-import type { BareColdReport, ColdReport } from "../src/bench/protocol.js";
-import { medianPair } from "../src/bench/summary.js";
+import { parseBenchArgs } from "../src/speed/args.js";
+import { renderCliBench } from "../src/speed/cli-runs.js";
+import { COMPARE_HEADING, FOUNDATION_HEADING, presetHeading, writeBenchmarkDocs } from "../src/speed/docs.js";
+import { renderPngBench } from "../src/speed/png-writer.js";
+import type { BareColdReport, ColdReport } from "../src/speed/protocol.js";
+import { medianPair } from "../src/speed/summary.js";
 
 it("each preset's benchmark section replaces only itself in docs/benchmarks.md", async () => {
   const root = await mkdtemp(join(tmpdir(), "cutout-bench-docs-"));
