@@ -9,8 +9,8 @@ export function describeSelection(summary: SelectionSummary): string {
   }
   const images = plural(summary.images, "image");
   const layers = summary.layers === summary.images ? "" : ` in ${plural(summary.layers, "layer")}`;
-  const skipped = summary.withoutImage > 0 ? ` (${plural(summary.withoutImage, "selected layer")} without one)` : "";
-  return `${images}${layers}${skipped}`;
+  const skipped = summary.withoutImage > 0 ? `; ${plural(summary.withoutImage, "selected layer")} without one` : "";
+  return `${images}${layers} selected${skipped}`;
 }
 
 export function describeRun(summary: RunSummary): string {

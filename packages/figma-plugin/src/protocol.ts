@@ -75,7 +75,18 @@ export interface EngineStats {
 }
 
 export type MainToUi =
-  | { type: "init"; settings: PluginSettings; apiKey: string; stats: EngineStats; selection: SelectionSummary }
+  | {
+      type: "init";
+      settings: PluginSettings;
+      apiKey: string;
+      stats: EngineStats;
+      selection: SelectionSummary;
+      /**
+       * Base URL serving npm packages' files, for the model and onnxruntime's WASM. The plugin never sets
+       * it (the UI uses jsDelivr, the manifest's allowed domain); a test points it at a local stand-in.
+       */
+      cdn?: string;
+    }
   | { type: "selection"; selection: SelectionSummary }
   | { type: "job"; run: number; job: ImageJob }
   | { type: "run-done"; run: number; summary: RunSummary }

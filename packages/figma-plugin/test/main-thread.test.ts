@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { STORAGE_KEYS, startPlugin, UI_SIZE } from "../src/main/plugin.js";
+import { describeRun, describeSelection } from "../src/messages.js";
 import {
   type CutoutReply,
   DEFAULT_SETTINGS,
@@ -122,6 +123,14 @@ describe("the main thread", () => {
         selection: { images: 1, layers: 1, withoutImage: 0 },
       },
     ]);
+  });
+
+  it("says what the selection holds and how a run went, in words", () => {
+    expect(describeSelection({ images: 1, layers: 1, withoutImage: 0 })).toBe("1 image selected");
+    expect(describeSelection({ images: 2, layers: 3, withoutImage: 1 })).toBe(
+      "2 images in 3 layers selected; 1 selected layer without one",
+    );
+    expect(describeRun({ done: 0, failures: ["x"], notes: [], cancelled: false })).toBe("Cut out 0 layers, 1 failed.");
   });
 
   it("tells the UI when the selection changes", () => {
