@@ -14,7 +14,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cpuSummary } from "../../packages/core/src/node/cpu-features.js";
 import { Remover } from "../../packages/core/src/node/remover.js";
-import { DEFAULT_SETTINGS, type EngineStats, type PluginSettings } from "../../packages/figma-plugin/src/protocol.js";
+import { DEFAULT_SETTINGS, type EngineStats, type PluginSettings, type RelayedRequest } from "../../packages/figma-plugin/src/protocol.js";
+import { startFakeRemote } from "../support/action-remote.js";
 import { ortFile } from "../support/browser-harness.js";
 import { sharp } from "../support/cli.js";
 import { type Answer, type FigmaHarness, openFigmaHarness, PLUGIN_DIST } from "../support/figma-harness.js";
@@ -194,5 +195,50 @@ describe("the Figma plugin's UI, built, in a null-origin iframe", () => {
     figures.push(
       `sizes: dist/ui.html ${size("ui.html")}, dist/code.js ${size("code.js")}; fetched: onnxruntime-web's WASM ${(wasm.bytes / 1024 / 1024).toFixed(1)} MB`,
     );
+  });
+
+  it("the remove.bg engine: its request is made by the main thread (no CORS there), with the key in its header, and effects still apply", async () => {
+    const fake = await startFakeRemote("figma-key");
+    try {
+      await harness.launch("light");
+      await harness.init({ engine: "remote", mode: "replace", background: "color", bgColor: "#ff0000" }, stats, "figma-key");
+      await harness.ui.locator("#run").click();
+      const run = await harness.fromUi<{ run: number; settings: PluginSettings }>("run");
+      const sent = await harness.toUi({
+        type: "job",
+        run: run.run,
+        job: { id: "remote", index: 0, total: 1, label: "'remote'", bytes: CAR, matteOnly: false },
+      });
+      // Playing the main thread: Figma's fetch, here Node's, to the stand-in for api.remove.bg.
+      const request = await harness.fromUi<{ type: "fetch" } & RelayedRequest>("fetch");
+      expect([request.url, request.method, request.headers["x-api-key"]]).toEqual([
+        "https://api.remove.bg/v1.0/removebg",
+        "POST",
+        "figma-key",
+      ]);
+      const response = await fetch(fake.url, { method: request.method, headers: request.headers, body: request.body as BodyInit });
+      const body = new Uint8Array(await response.arrayBuffer());
+      await harness.toUi({
+        type: "fetch-response",
+        id: request.id,
+        ok: true,
+        status: response.status,
+        statusText: response.statusText,
+        headers: {},
+        body,
+      });
+      const reply = await harness.fromUi<Answer>("result", "failed");
+      const answer = resultOf(reply);
+      figures.push(`remote engine (local stand-in): ${seconds(reply.at - sent)}`);
+      expect(fake.requests).toHaveLength(1);
+      expect(fake.requests[0]!.key).toBe("figma-key");
+      // The stand-in made the left half transparent; the red background, applied here, shows through there.
+      const { data, info } = await sharp(answer.image).raw().toBuffer({ resolveWithObject: true });
+      expect([info.width, info.height]).toEqual([480, 360]);
+      const left = (180 * info.width + 10) * info.channels;
+      expect([data[left], data[left + 1], data[left + 2]]).toEqual([255, 0, 0]);
+    } finally {
+      fake.close();
+    }
   });
 });

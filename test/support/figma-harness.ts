@@ -13,7 +13,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { type Browser, chromium, type FrameLocator, type Page } from "playwright-core";
-import { DEFAULT_SETTINGS, type EngineStats, type PluginSettings } from "../../packages/figma-plugin/src/protocol.js";
+import { DEFAULT_SETTINGS, type EngineStats, type PluginSettings, type UiToMain } from "../../packages/figma-plugin/src/protocol.js";
 import { type CdnServer, NPM_CDN_CACHE_CONTROL, startCdn } from "./browser-harness.js";
 import { CHROMIUM_ARGS, chromiumPath } from "./hosts.js";
 
@@ -145,17 +145,7 @@ function fromWire(value: unknown): unknown {
 }
 
 /** What the UI answers an image with: its result, or why it failed. */
-export type Answer =
-  | {
-      type: "result";
-      run: number;
-      id: string;
-      image: Uint8Array;
-      width: number;
-      height: number;
-      scaledFrom?: { width: number; height: number };
-    }
-  | { type: "failed"; run: number; id: string; code: string; message: string };
+export type Answer = Extract<UiToMain, { type: "result" | "failed" }>;
 
 export interface FigmaHarness {
   browser: Browser;
@@ -170,7 +160,7 @@ export interface FigmaHarness {
   /** The next message of one of `types` the UI posted, with the page's clock at its arrival (`at`). */
   fromUi<T = Record<string, unknown>>(...types: string[]): Promise<T & { at: number }>;
   /** The main thread's first message: settings (defaults changed by `settings`), timings kept, one image selected, the CDN stand-in. */
-  init(settings?: Partial<PluginSettings>, stats?: EngineStats): Promise<number>;
+  init(settings?: Partial<PluginSettings>, stats?: EngineStats, apiKey?: string): Promise<number>;
   /** Sends one image as the main thread does and waits for the UI's answer; `ms` is the time between, on the page's clock. */
   cut(
     run: number,
@@ -205,11 +195,11 @@ export async function openFigmaHarness(): Promise<FigmaHarness> {
       const wire = await page.evaluate((t) => (window as unknown as { fromUi(t: string[]): Promise<unknown> }).fromUi(t), types);
       return fromWire(wire) as T & { at: number };
     },
-    init: (settings = {}, stats = { cutoutMs: {} }) =>
+    init: (settings = {}, stats = { cutoutMs: {} }, apiKey = "") =>
       harness.toUi({
         type: "init",
         settings: { ...DEFAULT_SETTINGS, ...settings },
-        apiKey: "",
+        apiKey,
         stats,
         selection: { images: 1, layers: 1, withoutImage: 0 },
         cdn: cdn.cdn,

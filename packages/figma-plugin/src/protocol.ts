@@ -74,6 +74,26 @@ export interface EngineStats {
   cutoutMs: Partial<Record<QualityChoice, number>>;
 }
 
+/**
+ * The remote engine's HTTP requests, made by the main thread: Figma's fetch
+ * there is not subject to CORS, which a paid API need not allow for a
+ * null-origin iframe. The main thread forwards only to REMOTE_API_HOSTS.
+ */
+export interface RelayedRequest {
+  id: number;
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: Uint8Array;
+}
+
+export type RelayedResponse =
+  | { id: number; ok: true; status: number; statusText: string; headers: Record<string, string>; body: Uint8Array }
+  | { id: number; ok: false; message: string };
+
+/** Hosts the main thread forwards the remote engine's requests to: the manifest's networkAccess allows the same. */
+export const REMOTE_API_HOSTS = ["api.remove.bg"];
+
 export type MainToUi =
   | {
       type: "init";
@@ -91,7 +111,8 @@ export type MainToUi =
   | { type: "job"; run: number; job: ImageJob }
   | { type: "run-done"; run: number; summary: RunSummary }
   /** A run that could not start (nothing to cut out), with what to do instead. */
-  | { type: "run-refused"; message: string };
+  | { type: "run-refused"; message: string }
+  | ({ type: "fetch-response" } & RelayedResponse);
 
 export interface CutoutReply {
   run: number;
@@ -113,7 +134,8 @@ export type UiToMain =
   | { type: "save-settings"; settings: PluginSettings }
   /** An empty key forgets the saved one. */
   | { type: "save-api-key"; apiKey: string }
-  | { type: "save-stats"; stats: EngineStats };
+  | { type: "save-stats"; stats: EngineStats }
+  | ({ type: "fetch" } & RelayedRequest);
 
 export const DEFAULT_SETTINGS: PluginSettings = {
   mode: "non-destructive",

@@ -58,6 +58,24 @@ const FIXED_CHILDREN = new Set(["INSTANCE"]);
 const CONTAINERS = new Set(["PAGE", "FRAME", "GROUP", "COMPONENT", "COMPONENT_SET", "INSTANCE", "SECTION", "BOOLEAN_OPERATION"]);
 const WITH_FILLS = new Set(["FRAME", "COMPONENT", "INSTANCE", "RECTANGLE", "ELLIPSE", "POLYGON", "STAR", "VECTOR", "TEXT", "SECTION"]);
 
+/** Properties every scene node has, each with the check Figma makes when one is set (every change is journaled for undo). */
+const PLAIN_PROPERTIES: Record<string, (value: unknown) => unknown> = {
+  name: String,
+  visible: Boolean,
+  isMask: Boolean,
+  blendMode: (value) => value,
+  opacity: (value) => {
+    if (typeof value !== "number" || !(value >= 0 && value <= 1))
+      throw new Error(`in set_opacity: Expected a number between 0 and 1, got ${value}`);
+    return value;
+  },
+  maskType: (value) => {
+    if (!MASK_TYPES.has(value as string)) throw new Error(`in set_maskType: Invalid enum value '${value}'`);
+    return value;
+  },
+  effects: (value) => Object.freeze([...(value as unknown[])]),
+};
+
 export class ImageDouble {
   constructor(
     readonly hash: string,
@@ -104,6 +122,18 @@ export class NodeDouble {
     // Properties only some node types have are the instance's own, so `"fills" in node` answers as in Figma.
     const own = (key: string, get: () => unknown, set?: (value: never) => void) =>
       Object.defineProperty(this, key, { get, set, enumerable: true, configurable: false });
+    for (const [key, check] of Object.entries(PLAIN_PROPERTIES)) {
+      own(
+        key,
+        () => this.props[key],
+        (value: unknown) => this.write(key, check(value)),
+      );
+    }
+    own(
+      "strokes",
+      () => this.props.strokes,
+      (value: readonly Paint[]) => this.write("strokes", freezePaints(this.checkPaints(value))),
+    );
     if ("fills" in this.props) {
       own(
         "fills",
@@ -128,6 +158,14 @@ export class NodeDouble {
     }
   }
 
+  declare name: string;
+  declare visible: boolean;
+  declare opacity: number;
+  declare blendMode: string;
+  declare isMask: boolean;
+  declare maskType: string;
+  declare effects: readonly unknown[];
+  declare strokes: readonly Paint[];
   declare fills: readonly Paint[] | symbol;
   declare readonly children: readonly NodeDouble[];
   declare cornerRadius: number;
@@ -141,57 +179,6 @@ export class NodeDouble {
     this.figma.emit("selectionchange");
   }
 
-  // Properties, each change journaled for undo.
-  get name(): string {
-    return this.props.name as string;
-  }
-  set name(value: string) {
-    this.write("name", String(value));
-  }
-  get visible(): boolean {
-    return this.props.visible as boolean;
-  }
-  set visible(value: boolean) {
-    this.write("visible", Boolean(value));
-  }
-  get opacity(): number {
-    return this.props.opacity as number;
-  }
-  set opacity(value: number) {
-    if (!(value >= 0 && value <= 1)) throw new Error(`in set_opacity: Expected a number between 0 and 1, got ${value}`);
-    this.write("opacity", value);
-  }
-  get blendMode(): string {
-    return this.props.blendMode as string;
-  }
-  set blendMode(value: string) {
-    this.write("blendMode", value);
-  }
-  get isMask(): boolean {
-    return this.props.isMask as boolean;
-  }
-  set isMask(value: boolean) {
-    this.write("isMask", Boolean(value));
-  }
-  get maskType(): string {
-    return this.props.maskType as string;
-  }
-  set maskType(value: string) {
-    if (!MASK_TYPES.has(value)) throw new Error(`in set_maskType: Invalid enum value '${value}'`);
-    this.write("maskType", value);
-  }
-  get strokes(): readonly Paint[] {
-    return this.props.strokes as readonly Paint[];
-  }
-  set strokes(value: readonly Paint[]) {
-    this.write("strokes", freezePaints(this.checkPaints(value)));
-  }
-  get effects(): readonly unknown[] {
-    return this.props.effects as readonly unknown[];
-  }
-  set effects(value: readonly unknown[]) {
-    this.write("effects", Object.freeze([...value]));
-  }
   get relativeTransform(): Transform {
     return copyTransform(this.props.relativeTransform as Transform);
   }

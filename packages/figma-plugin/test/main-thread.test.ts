@@ -3,6 +3,7 @@
  * and what each result mode does to the document, with undo.
  */
 import { describe, expect, it } from "vitest";
+import type { FigmaFetch } from "../src/main/figma-api.js";
 import { STORAGE_KEYS, startPlugin, UI_SIZE } from "../src/main/plugin.js";
 import { describeRun, describeSelection } from "../src/messages.js";
 import {
@@ -20,9 +21,27 @@ import { solidPng } from "./png.js";
 const PHOTO = solidPng(64, 48, [30, 120, 200, 255]);
 const OTHER_PHOTO = solidPng(40, 40, [220, 40, 40, 255]);
 
-function open() {
+/** Figma's sandbox fetch, recorded; answers every request with `answer`. */
+function fetchDouble(
+  answer: () => Promise<{ status: number; body: Uint8Array }> = async () => ({ status: 200, body: new Uint8Array([1, 2, 3]) }),
+) {
+  const calls: { url: string; init: unknown }[] = [];
+  const fetch: FigmaFetch = async (url, init) => {
+    calls.push({ url, init });
+    const { status, body } = await answer();
+    return {
+      status,
+      statusText: status === 200 ? "OK" : "Forbidden",
+      headersObject: { "content-type": "image/png" },
+      arrayBuffer: async () => body.slice().buffer,
+    };
+  };
+  return { fetch, calls };
+}
+
+function open(fetch = fetchDouble().fetch) {
   const figma = new FigmaDouble();
-  const plugin = startPlugin(figma.api, "<p>ui</p>");
+  const plugin = startPlugin(figma.api, "<p>ui</p>", fetch);
   const sent = figma.ui.received as MainToUi[];
   return { figma, plugin, sent };
 }
@@ -474,6 +493,50 @@ describe("the main thread", () => {
     expect(await figma.clientStorage.getAsync(STORAGE_KEYS.stats)).toEqual({ cutoutMs: { fast: 3200 } });
     await plugin.receive({ type: "save-api-key", apiKey: "" });
     expect(await figma.clientStorage.keysAsync()).not.toContain(STORAGE_KEYS.apiKey);
+  });
+
+  it("makes the remote engine's requests for the UI (Figma's fetch knows no CORS), to the remote API only, and answers by id", async () => {
+    const { fetch, calls } = fetchDouble();
+    const { plugin, sent } = open(fetch);
+    const body = new TextEncoder().encode("--boundary\r\n...");
+    const headers = { "x-api-key": "key", "content-type": "multipart/form-data; boundary=boundary" };
+    await plugin.receive({ type: "fetch", id: 3, url: "https://api.remove.bg/v1.0/removebg", method: "POST", headers, body });
+    expect(calls).toEqual([{ url: "https://api.remove.bg/v1.0/removebg", init: { method: "POST", headers, body } }]);
+    expect(sent.at(-1)).toEqual({
+      type: "fetch-response",
+      id: 3,
+      ok: true,
+      status: 200,
+      statusText: "OK",
+      headers: { "content-type": "image/png" },
+      body: new Uint8Array([1, 2, 3]),
+    });
+    for (const url of ["https://example.com/steal", "http://api.remove.bg/v1.0/removebg", "not a url"]) {
+      await plugin.receive({ type: "fetch", id: 4, url, method: "GET", headers: {} });
+      expect(sent.at(-1)).toEqual({ type: "fetch-response", id: 4, ok: false, message: "Cutout forwards requests only to api.remove.bg" });
+    }
+    expect(calls).toHaveLength(1);
+  });
+
+  it("a remote request in flight does not hold up a cancel behind it", async () => {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const opened = open(
+      fetchDouble(async () => {
+        await held;
+        return { status: 200, body: new Uint8Array() };
+      }).fetch,
+    );
+    const { figma, plugin } = opened;
+    figma.select(figma.add("RECTANGLE", { name: "Remote", fills: [imageFill(figma.addImage(PHOTO))] }));
+    const { summary } = await run(opened, { mode: "replace", engine: "remote" }, (_job, id) => {
+      void plugin.receive({ type: "fetch", id: 1, url: "https://api.remove.bg/v1.0/removebg", method: "POST", headers: {} });
+      return { type: "cancel", run: id };
+    });
+    expect(summary.cancelled).toBe(true);
+    release();
   });
 
   it("the double behaves as Figma documents: frozen paints, sync node lookup refused under dynamic-page, createImage limits", () => {

@@ -34,6 +34,15 @@ export type FigmaApi = Pick<
   | "mixed"
 >;
 
+/**
+ * The sandbox's fetch (a global in @figma/plugin-typings' index.d.ts, not in
+ * its module): bodies as bytes or text, headers as plain objects, no CORS.
+ */
+export type FigmaFetch = (
+  url: string,
+  init?: { method?: string; headers?: Record<string, string>; body?: Uint8Array | string },
+) => Promise<{ status: number; statusText: string; headersObject: Record<string, string>; arrayBuffer(): Promise<ArrayBuffer> }>;
+
 /** A scene node that can carry fills (rectangles, ellipses, vectors, frames, components, instances...). */
 export type FilledNode = SceneNode & MinimalFillsMixin;
 

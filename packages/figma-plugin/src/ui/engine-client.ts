@@ -6,6 +6,7 @@
  * then waits for the image in hand. The model the worker builds is kept here,
  * in memory, so a worker ended by a cancel is replaced without a download.
  */
+import type { RelayedRequest, RelayedResponse } from "../protocol.js";
 import type { CutRequest, CutResult, EngineConfig, FromWorker, ToWorker } from "./engine-protocol.js";
 
 export type EngineMode = "worker" | "inline";
@@ -22,6 +23,8 @@ export class EngineError extends Error {
 
 export interface EngineEvents {
   onProgress(progress: { phase: "download" | "verify" | "quantize"; received: number; total?: number }): void;
+  /** A request the main thread must make (the remote engine's); its answer goes back through answerFetch. */
+  onFetch(request: RelayedRequest): void;
 }
 
 interface Channel {
@@ -70,6 +73,11 @@ export class EngineClient {
     return true;
   }
 
+  /** The main thread's answer to a request the worker asked it to make. */
+  answerFetch(response: RelayedResponse): void {
+    void this.channel?.then((channel) => channel.postMessage({ fetchReply: response }));
+  }
+
   private async configure(config: EngineConfig): Promise<void> {
     const key = JSON.stringify(config);
     if (this.configured === key && this.channel) return;
@@ -90,6 +98,10 @@ export class EngineClient {
   private receive(channel: Channel, message: FromWorker): void {
     if ("progress" in message) {
       this.events.onProgress(message.progress);
+      return;
+    }
+    if ("fetchRequest" in message) {
+      this.events.onFetch(message.fetchRequest);
       return;
     }
     if ("cacheRequest" in message) {

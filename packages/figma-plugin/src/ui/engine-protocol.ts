@@ -6,7 +6,7 @@
  * give back: its model cache lives in the UI (MemoryModelCache), so a new
  * worker after a cancel does not download the model again.
  */
-import type { EngineChoice, QualityChoice } from "../protocol.js";
+import type { EngineChoice, QualityChoice, RelayedRequest, RelayedResponse } from "../protocol.js";
 
 /** Everything that decides which engine the worker builds; a change builds a new one. */
 export interface EngineConfig {
@@ -41,7 +41,8 @@ export type ToWorker =
   | { id: number; method: "configure"; config: EngineConfig }
   | { id: number; method: "load" }
   | { id: number; method: "cut"; request: CutRequest }
-  | { cacheReply: number; bytes?: Uint8Array };
+  | { cacheReply: number; bytes?: Uint8Array }
+  | { fetchReply: RelayedResponse };
 
 export type FromWorker =
   | { ready: true }
@@ -49,4 +50,6 @@ export type FromWorker =
   | { id: number; ok: false; code: string; message: string }
   | { progress: { phase: "download" | "verify" | "quantize"; received: number; total?: number } }
   | { cacheRequest: number; op: "get"; key: string }
-  | { cacheRequest: number; op: "put"; key: string; bytes: Uint8Array };
+  | { cacheRequest: number; op: "put"; key: string; bytes: Uint8Array }
+  /** A request for anything but the CDN (the remote engine's), to be made by the main thread. */
+  | { fetchRequest: RelayedRequest };

@@ -17,7 +17,7 @@ import {
 // The WASM build only: every quality preset runs int8, which has no WebGPU kernel (QLinearConv), and
 // this build's .wasm is half the download of the build with WebGPU (14 against 28 MB).
 import * as ort from "onnxruntime-web/wasm";
-import { FIGMA_MAX_IMAGE_SIDE } from "../protocol.js";
+import { FIGMA_MAX_IMAGE_SIDE, type RelayedResponse } from "../protocol.js";
 import type { CutResult, EngineConfig, FromWorker, ToWorker } from "./engine-protocol.js";
 
 /** onnxruntime-web's WASM file and its SHA-256, from the package the build bundled (build.config.mjs). */
@@ -32,6 +32,8 @@ const port = ((globalThis as { cutoutEnginePort?: Port }).cutoutEnginePort ?? gl
 
 let remover: BrowserRemover | undefined;
 let configured = "";
+/** The CDN's base URL, with a trailing slash: fetched directly, as it allows any origin. */
+let cdnBase = "";
 let nextCacheRequest = 1;
 const cacheReplies = new Map<number, (bytes: Uint8Array | undefined) => void>();
 
@@ -47,12 +49,48 @@ const uiCache: ModelCache = {
   },
 };
 
+let nextFetch = 1;
+const fetchReplies = new Map<number, (response: RelayedResponse) => void>();
+const directFetch = globalThis.fetch.bind(globalThis);
+
+/**
+ * The CDN is fetched from here; anything else (the remote engine's API,
+ * which need not allow a null origin's requests) is made by the main thread,
+ * whose fetch knows no CORS. core's remote client calls the global fetch, so
+ * it goes through this without knowing.
+ */
+globalThis.fetch = async (input, init) => {
+  const request = new Request(input, init);
+  if (cdnBase && request.url.startsWith(cdnBase)) return directFetch(request);
+  const { signal } = request;
+  signal.throwIfAborted();
+  const body = request.method === "GET" || request.method === "HEAD" ? undefined : new Uint8Array(await request.arrayBuffer());
+  const id = nextFetch++;
+  const reply = new Promise<RelayedResponse>((resolve, reject) => {
+    fetchReplies.set(id, resolve);
+    signal.addEventListener(
+      "abort",
+      () => {
+        fetchReplies.delete(id);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+  port.postMessage({ fetchRequest: { id, url: request.url, method: request.method, headers: Object.fromEntries(request.headers), body } });
+  const answer = await reply;
+  if (!answer.ok) throw new TypeError(answer.message);
+  return new Response(answer.body as BodyInit, { status: answer.status, statusText: answer.statusText, headers: answer.headers });
+};
+
 async function configure(config: EngineConfig): Promise<void> {
   const key = JSON.stringify(config);
   if (key === configured && remover) return;
   await remover?.close();
   remover = undefined;
-  const wasmBinary = await onnxruntimeWasm(config.cdn);
+  cdnBase = `${config.cdn.replace(/\/+$/, "")}/`;
+  // The remote engine runs no model here.
+  const wasmBinary = config.engine === "remote" ? undefined : await onnxruntimeWasm();
   configured = key;
   remover = new BrowserRemover({
     ort,
@@ -73,8 +111,8 @@ async function configure(config: EngineConfig): Promise<void> {
  * from the CDN at run time, which the iframe's policy (and a null origin's
  * script URL guessing) refuses. Kept by the UI with the model.
  */
-async function onnxruntimeWasm(cdn: string): Promise<Uint8Array> {
-  const url = `${cdn.replace(/\/+$/, "")}/onnxruntime-web@${ort.env.versions.web}/dist/${ORT_WASM.file}`;
+async function onnxruntimeWasm(): Promise<Uint8Array> {
+  const url = `${cdnBase}onnxruntime-web@${ort.env.versions.web}/dist/${ORT_WASM.file}`;
   const kept = await uiCache.get(ORT_WASM.sha256);
   if (kept) return kept;
   let bytes: Uint8Array;
@@ -119,6 +157,11 @@ async function fitToFigma(result: CutoutResult): Promise<Pick<CutResult, "image"
 }
 
 port.onmessage = async ({ data }) => {
+  if ("fetchReply" in data) {
+    fetchReplies.get(data.fetchReply.id)?.(data.fetchReply);
+    fetchReplies.delete(data.fetchReply.id);
+    return;
+  }
   if ("cacheReply" in data) {
     cacheReplies.get(data.cacheReply)?.(data.bytes);
     cacheReplies.delete(data.cacheReply);

@@ -1,5 +1,5 @@
 /** The options panel: settings in and out of the form, what shows when, and problems next to their fields. */
-import { type CHOICES, type PluginSettings, settingsFrom } from "../protocol.js";
+import { type PluginSettings, settingsFrom } from "../protocol.js";
 import type { OptionProblem } from "./cutout-options.js";
 
 export function element<T extends HTMLElement = HTMLElement>(id: string): T {
@@ -71,9 +71,3 @@ export function showProblems(problems: OptionProblem[]): void {
   });
   if (problems[0]) document.getElementById(problems[0].control)?.focus();
 }
-
-export const QUALITY_WORDS: Record<(typeof CHOICES.quality)[number], string> = {
-  fast: "Fast",
-  balanced: "Balanced",
-  best: "Best",
-};
