@@ -46,7 +46,7 @@ const [nodeBuild, , pureBuild] = await Promise.all([
   // pnpm eval and pnpm bench (bench/, private): bundle the engine's source; imgly's baseline is loaded at run time, never bundled.
   build({
     ...common,
-    external: [...external, "@imgly/background-removal-node", "playwright-core"],
+    external: [...external, "@imgly/background-removal-node", "playwright-core", "esbuild"],
     entryPoints: { eval: "bench/src/main.ts", "imgly-worker": "bench/src/imgly-worker.ts", bench: "bench/src/speed/main.ts" },
     outdir: "bench/dist",
     splitting: true,

@@ -18,6 +18,8 @@ Options:
   --cli                 time the \`cutout\` command itself, cold and in a batch, with its
                         huge-page relaunch and without (CUTOUT_HUGE_PAGES=0)
   --png                 time the PNG writer against libvips' on each photo's cutout
+  --browser             time the engine in Chromium (a null-origin iframe, one WASM thread)
+                        against Node's with one thread, float and int8 (default --sizes 1)
   --runs-big N          warm runs for photos over 6 MP (default: --runs)
   --cold-runs N         fresh processes per photo for the cold start, Cutout and onnxruntime
                         alone taking turns; the median pair is reported (default 1)
@@ -44,6 +46,7 @@ export interface BenchArgs extends EngineChoice {
   batch: number;
   cli: boolean;
   png: boolean;
+  browser: boolean;
   json: boolean;
   writeDocs: boolean;
   help: boolean;
@@ -66,6 +69,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       batch: { type: "string" },
       cli: { type: "boolean", default: false },
       png: { type: "boolean", default: false },
+      browser: { type: "boolean", default: false },
       model: { type: "string" },
       "model-path": { type: "string" },
       threads: { type: "string" },
@@ -85,6 +89,8 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   if (values.cli && values.baseline !== undefined) throw new Error("--cli times the cutout command alone; run --baseline separately");
   if (values.png && (values.cli || values.baseline !== undefined))
     throw new Error("--png times the PNG writers alone; run --cli and --baseline separately");
+  if (values.browser && (values.png || values.cli || values.baseline !== undefined))
+    throw new Error("--browser times the engine in Chromium alone; run --png, --cli and --baseline separately");
   const sizes = values.sizes?.split(",").map((t) => {
     const n = Number(t);
     if (!(n > 0)) throw new Error(`--sizes: '${t}' is not a positive number of megapixels`);
@@ -98,6 +104,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     batch: values.batch === undefined ? (values.cli ? 10 : 20) : values.batch === "0" ? 0 : positive("batch", values.batch, 20),
     cli: values.cli ?? false,
     png: values.png ?? false,
+    browser: values.browser ?? false,
     images: values.images ? values.images.split(",").filter((s) => s.length > 0) : [],
     runs: positive("runs", values.runs, 5),
     coldRuns: positive("cold-runs", values["cold-runs"], 1),

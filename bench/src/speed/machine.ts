@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import os from "node:os";
 
 export interface MachineInfo {
@@ -17,4 +18,16 @@ export function machineInfo(): MachineInfo {
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     node: process.version,
   };
+}
+
+/** The CPU's model and the SIMD features that decide onnxruntime's int8 kernels (VNNI or not). */
+export function cpuName(): string {
+  let flags = "";
+  try {
+    flags = readFileSync("/proc/cpuinfo", "utf8").match(/^flags\s*:(.*)$/m)?.[1] ?? "";
+  } catch {
+    // Not Linux: the model name alone.
+  }
+  const have = ["avx512_vnni", "avx_vnni", "avx512f", "avx2"].filter((flag) => new RegExp(`\\b${flag}\\b`).test(flags));
+  return `${machineInfo().cpu}${have.length > 0 ? ` (${have.join(", ")})` : ""}`;
 }

@@ -3,10 +3,11 @@ import os from "node:os";
 import path from "node:path";
 import { QUALITY_PRESETS } from "@cutout/core";
 import { type BenchArgs, engineOf } from "./args.js";
+import { BROWSER_HEADING, renderBrowserBench, runBrowserBench } from "./browser.js";
 import { CLI_HEADING, renderCliBench, runCliBench } from "./cli-runs.js";
 import { type CompareRow, compareRow, renderCompare, writeChart } from "./compare.js";
 import { COMPARE_HEADING, FOUNDATION_HEADING, presetHeading, workspaceRoot, writeBenchmarkDocs } from "./docs.js";
-import { machineInfo } from "./machine.js";
+import { cpuName, machineInfo } from "./machine.js";
 import { BASELINE_SIZES, DEFAULT_SIZES, makePhotos, type Photo, sourceNote, userPhotos } from "./photos.js";
 import { PNG_HEADING, renderPngBench, runPngBench } from "./png-writer.js";
 import type { BareColdReport, ColdReport } from "./protocol.js";
@@ -21,10 +22,11 @@ export async function runParent(args: BenchArgs): Promise<number> {
   const loadBefore = os.loadavg()[0];
   const dir = await mkdtemp(path.join(os.tmpdir(), "cutout-bench-"));
   try {
-    const sizes = args.sizes ?? (args.baseline ? BASELINE_SIZES : DEFAULT_SIZES);
+    const sizes = args.sizes ?? (args.baseline ? BASELINE_SIZES : args.browser ? [1] : DEFAULT_SIZES);
     const photos = args.images.length > 0 ? await userPhotos(args.images) : await makePhotos(root, dir, sizes);
     if (args.cli) return await runCliSection(args, root, dir, photos);
     if (args.png) return await runPngSection(args, root, photos);
+    if (args.browser) return await runBrowserSection(args, root, photos);
     const results: PhotoSummary[] = [];
     const compared: CompareRow[] = [];
     const imglyModel = IMGLY_MODELS[args.model ?? "isnet-fp16"];
@@ -134,6 +136,14 @@ async function runPngSection(args: BenchArgs, root: string, photos: Photo[]): Pr
     rows,
     renderPngBench(rows, args.runs, sourceNote(args.images.length > 0), benchCommand(), today()),
   );
+}
+
+/** `pnpm bench --browser`: the engine in Chromium's sandboxed iframe against Node's with one thread. */
+async function runBrowserSection(args: BenchArgs, root: string, photos: Photo[]): Promise<number> {
+  log(`the engine in Chromium and in Node (one thread) on ${photos.length} photo(s), ${args.runs} warm runs each…`);
+  const bench = await runBrowserBench(photos, args.runs, log);
+  const body = `${renderBrowserBench(bench, args.runs, cpuName())}\n\nDate: ${today()}. Reproduce: \`${benchCommand()}\`.`;
+  return printSection(args, root, BROWSER_HEADING, bench, body);
 }
 
 /** A section's rows as JSON, or its body as text; with --write-docs, the body replaces its section of docs/benchmarks.md. */

@@ -24,7 +24,7 @@ export { crc32, createZip } from "./output/zip.js";
 export { type CutoutPixels, cutoutPixels, guidedRadius, modelInput, type PendingPhoto, refineMatte } from "./pipeline.js";
 export { fetchRemoteCutout } from "./remote/client.js";
 export { remoteCutout } from "./remote/cutout.js";
-export { outputSize, type RenderDeps, type Rendered, renderCutout, rendersCutAsPng } from "./render.js";
+export { outputSize, type RenderDeps, type Rendered, renderCutout } from "./render.js";
 export { isnetSessionOptions } from "./sessions/isnet.js";
 export { createSession, type ModelDescription } from "./sessions/registry.js";
 export { loadKernels, releaseKernels } from "./wasm/kernels.js";

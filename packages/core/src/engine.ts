@@ -9,14 +9,14 @@
  * BrowserRemover are this class with their platform filled in.
  */
 import { CutoutError, invalidOption, isCutoutError } from "./errors.js";
-import type { EarlyPng, ImageCodec, SourceInfo } from "./host.js";
+import type { ImageCodec, SourceInfo } from "./host.js";
 import type { Box, PixelImage } from "./image.js";
 import type { EngineModel } from "./model-choice.js";
 import { type RemoveOptions, type ResolvedOptions, resolveOptions } from "./options.js";
 import { cutoutPixels, type PendingPhoto } from "./pipeline.js";
 import { remoteCutout } from "./remote/cutout.js";
 import type { RemoteSettings } from "./remote/providers.js";
-import { type ConcreteFormat, renderCutout, rendersCutAsPng } from "./render.js";
+import { type ConcreteFormat, renderCutout } from "./render.js";
 import { BufferPool, Scratch } from "./scratch.js";
 import { createSession, type ModelDescription } from "./sessions/registry.js";
 import type { MatteSession, OrtRuntime, SessionSettings } from "./sessions/session.js";
@@ -173,18 +173,13 @@ export class CutoutEngine<Input, Data extends Uint8Array = Uint8Array> {
     const cover = local ? this.host.model.side : Number.POSITIVE_INFINITY;
     const decoded = await codec.decode(bytes, resolved.maxPixels, { cover, onAccepted, fullAfterPreview: !this.loaded });
     const t2 = now();
-    // A plain PNG of the cutout starts deflating while the full-size pass writes it.
-    const { width, height } = decoded.photo;
-    const early = rendersCutAsPng(resolved.canonical) && width * height <= resolved.maxPngPixels;
-    const { cut, photo, engine, modelLoad, warnings, pooled, png } = await this.cutout(bytes, decoded.photo, loading, early);
+    const { cut, photo, engine, modelLoad, warnings, pooled } = await this.cutout(bytes, decoded.photo, loading);
     const t3 = now();
     try {
       const loadImage = (source: Uint8Array | string) => this.loadBackground(source, resolved);
       const rendered = await renderCutout(photo, cut, resolved.canonical, { resize: codec.resize, loadImage }, resolved.maxPngPixels);
       const t4 = now();
-      // A PNG begun while the pixels were written is finished only if these are its pixels; it is abandoned otherwise.
-      const begun = png?.pixels === rendered.pixels && rendered.format === "png" && rendered.channels === 4 ? png : undefined;
-      const data = await codec.encode(rendered, begun);
+      const data = await codec.encode(rendered);
       const t5 = now();
       const { decodeWait, modelWait, ...stages } = cut.timings;
       return {
@@ -211,14 +206,13 @@ export class CutoutEngine<Input, Data extends Uint8Array = Uint8Array> {
         warnings: [...(this.model?.warnings ?? []), ...decoded.warnings, ...warnings, ...(rendered.foreground ? [] : [NO_FOREGROUND])],
       };
     } finally {
-      // Encoded (or failed): the RGBA buffer is free for the next image (a PNG begun early deflates copies of its rows).
+      // Encoded (or failed): the RGBA buffer is free for the next image.
       if (pooled) this.rgbaPool.give(cut.rgba);
-      await png?.abandon();
     }
   }
 
   /** The subject cut out by the chosen engine, falling back from local to remote under `auto`. */
-  private async cutout(bytes: Uint8Array, decoded: PixelImage | PendingPhoto, loading: Promise<MatteSession> | undefined, early: boolean) {
+  private async cutout(bytes: Uint8Array, decoded: PixelImage | PendingPhoto, loading: Promise<MatteSession> | undefined) {
     const choice = this.selection.engine ?? "local";
     const remote = this.selection.remote;
     const viaRemote = async (warnings: string[]) => ({
@@ -227,27 +221,19 @@ export class CutoutEngine<Input, Data extends Uint8Array = Uint8Array> {
       modelLoad: 0,
       warnings,
       pooled: false,
-      png: undefined,
     });
     if (choice === "remote") return viaRemote([]);
     try {
       const session = loading ?? this.load();
-      const beginPng = early ? this.host.codec.beginPng?.bind(this.host.codec) : undefined;
-      let png: EarlyPng | undefined;
       const options = {
         // A first image's model input is built while the model loads.
         input: this.host.model.announced(),
         scratch: this.scratch,
-        rgbaBuffer: (length: number) => {
-          const rgba = this.rgbaPool.take(length);
-          png = beginPng?.(rgba, decoded.width, decoded.height);
-          return rgba;
-        },
-        onRows: (done: number) => png?.rowsReady(done),
+        rgbaBuffer: (length: number) => this.rgbaPool.take(length),
       };
       const cut = await this.exclusive(() => cutoutPixels(decoded, session, this.host.codec.resize, options));
       const photo = await fullPixels(decoded);
-      return { cut, photo, engine: "local" as const, modelLoad: cut.timings.modelWait, warnings: [] as string[], pooled: true, png };
+      return { cut, photo, engine: "local" as const, modelLoad: cut.timings.modelWait, warnings: [] as string[], pooled: true };
     } catch (error) {
       const localCannotRun = isCutoutError(error) && (error.code === "model_unavailable" || error.code === "inference_failed");
       if (choice !== "auto" || !remote?.apiKey || !localCannotRun) throw error;

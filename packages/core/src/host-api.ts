@@ -16,7 +16,7 @@ export {
   NO_FOREGROUND,
 } from "./engine.js";
 export { CutoutError, type ErrorCode, isCutoutError } from "./errors.js";
-export type { DecodedImage, DecodedPhoto, DecodeRequest, EarlyPng, ImageCodec, ReadLimits, SourceInfo } from "./host.js";
+export type { DecodedImage, DecodedPhoto, DecodeRequest, ImageCodec, ReadLimits, SourceInfo } from "./host.js";
 export type { Box, PixelImage, PixelResizer, Plane } from "./image.js";
 export {
   checkModelChoice,

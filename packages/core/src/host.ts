@@ -49,13 +49,6 @@ export interface DecodeRequest {
   fullAfterPreview?: boolean;
 }
 
-/** A PNG that starts deflating while its rows are written (the full-size pass reports them). */
-export interface EarlyPng {
-  readonly pixels: Uint8Array;
-  rowsReady(done: number): void;
-  abandon(): Promise<void>;
-}
-
 /**
  * A host's image input and output. `Input` is what its callers pass (paths
  * and streams in Node, Blobs in a browser); `Data` what encoded bytes are
@@ -75,8 +68,6 @@ export interface ImageCodec<Input, Data extends Uint8Array = Uint8Array> {
    */
   decode(bytes: Uint8Array, maxPixels: number, request?: DecodeRequest): Promise<DecodedPhoto>;
   resize: PixelResizer;
-  /** Encodes rendered pixels in their format; `begun` is this codec's own beginPng for these pixels, if it was asked for one. */
-  encode(rendered: Rendered, begun?: EarlyPng): Promise<Data>;
-  /** Optional: a PNG of `rgba` begun before its rows are all written. */
-  beginPng?(rgba: Uint8Array, width: number, height: number): EarlyPng;
+  /** Encodes rendered pixels in their format. */
+  encode(rendered: Rendered): Promise<Data>;
 }

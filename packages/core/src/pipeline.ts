@@ -54,12 +54,6 @@ export interface PipelineOptions {
   scratch?: Scratch;
   /** Supplies the RGBA result's buffer (length bytes), a pooled one say; a fresh array when absent. */
   rgbaBuffer?: (length: number) => Uint8Array;
-  /**
-   * Told, as the full-size pass writes the RGBA result row by row, how many
-   * rows are final (a host can start encoding them while the rest are
-   * written). Only that pass reports; other paths write the result whole.
-   */
-  onRows?: (done: number) => void;
 }
 
 /** Size, in pixels of the long side, at which the matte is refined before being applied at full size. */
@@ -146,7 +140,7 @@ export function refineMatte(
   image: PixelImage,
   guide: PixelImage,
   matte: Plane,
-  { scratch, rgbaBuffer, onRows }: PipelineOptions = {},
+  { scratch, rgbaBuffer }: PipelineOptions = {},
 ): Omit<CutoutPixels, "timings"> {
   const { width, height } = image;
   const gn = guide.width * guide.height;
@@ -172,7 +166,7 @@ export function refineMatte(
     Math.max(1, Math.round(long / 340)),
     wanted,
   );
-  if (!alpha) return { ...applyCutout(coefficients, image, estimate, rgba, onRows), width, height };
+  if (!alpha) return { ...applyCutout(coefficients, image, estimate, rgba), width, height };
   return { rgba: applyForeground(image, alpha, estimate, rgba), alpha, width, height, foreground: foregroundBox(alpha, width, height) };
 }
 

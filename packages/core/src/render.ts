@@ -13,6 +13,7 @@ import { CutoutError } from "./errors.js";
 import type { Box, PixelImage, PixelResizer } from "./image.js";
 import { foregroundBox } from "./matte/bounding-box.js";
 import type { CanonicalOptions, Length, SizeSpec } from "./options/canonical.js";
+import { withOpaqueAlpha } from "./output/channels.js";
 import { flattenOver } from "./output/flatten.js";
 
 /** The concrete file format once `auto` is decided. */
@@ -139,28 +140,6 @@ export async function renderCutout(
 
   // An untouched layer's alpha is the cut's own: no need to extract it again.
   return finish(layer, options, foreground, maxPngPixels, layer.data === cut.rgba ? cut.alpha : undefined);
-}
-
-/**
- * Whether renderCutout, with these options, hands back the cut's own RGBA
- * as a PNG of its size: no effect to apply, no other format or channels. A
- * host may then start encoding the cut while it is written. A hint only
- * (auto can still turn out jpg): the host checks what was rendered.
- */
-export function rendersCutAsPng(options: CanonicalOptions): boolean {
-  return (
-    (options.format === "png" || options.format === "auto") &&
-    options.channels === "rgba" &&
-    options.roi === null &&
-    options.semitransparency &&
-    !options.crop &&
-    options.scale === "original" &&
-    options.position.kind === "original" &&
-    options.shadow.type === "none" &&
-    options.background.type === "none" &&
-    options.angle % 360 === 0 &&
-    options.size.kind === "original"
-  );
 }
 
 function finish(layer: RgbaImage, options: CanonicalOptions, foreground: Box | null, maxPngPixels: number, alpha?: Uint8Array): Rendered {
@@ -296,13 +275,5 @@ function withAlpha(rgba: Uint8Array, alpha: Uint8Array): Uint8Array {
 /** An image's pixels as RGBA (opaque ones get alpha 255); RGBA input is returned as it is. */
 export function toRgba(image: PixelImage): Uint8Array {
   if (image.channels === 4) return image.data instanceof Uint8Array ? image.data : new Uint8Array(image.data);
-  const n = image.width * image.height;
-  const out = new Uint8Array(n * 4);
-  for (let i = 0, j = 0, o = 0; i < n; i++, j += 3, o += 4) {
-    out[o] = image.data[j];
-    out[o + 1] = image.data[j + 1];
-    out[o + 2] = image.data[j + 2];
-    out[o + 3] = 255;
-  }
-  return out;
+  return withOpaqueAlpha(image.data);
 }

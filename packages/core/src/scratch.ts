@@ -8,8 +8,8 @@ interface ScratchType<T extends ScratchArray> {
 /**
  * Typed arrays kept from one image to the next, one per name: the model's
  * input tensor (12 MB) and the working-size alpha. Allocated afresh for
- * every image, they cost page faults (first-touching fresh memory costs 1.5
- * to 3 ms per MB on the 2-core benchmark machines) and garbage collections
+ * every image, they cost page faults (docs/benchmarks.md, "Design
+ * decisions") and garbage collections
  * that land in the middle of the next inference. (The refinement's own
  * planes live in kernel memory, wasm/kernels.ts, kept the same way.) An
  * array handed out is valid until the same name is asked for again, so only

@@ -3,6 +3,8 @@ import { CutoutError } from "../errors.js";
 import type { DecodedPhoto, ImageCodec, ReadLimits } from "../host.js";
 import type { PixelImage } from "../image.js";
 import { checkPixelLimit, framesWarning, readImageHeader, uprightSize } from "../image-header.js";
+import { collectBytes, redactUrl, streamChunks, tooManyBytes } from "../input-bytes.js";
+import { greyToRgb, withOpaqueAlpha, withoutAlpha } from "../output/channels.js";
 import { encodeWith } from "../output/encode.js";
 import { encodePngInBrowser } from "./png.js";
 
@@ -39,7 +41,7 @@ async function readBrowserInput(input: BrowserInput, limits: ReadLimits): Promis
     throw new CutoutError("input_unreadable", "A browser has no file paths: pass the image's bytes, a Blob or an http(s) URL");
   }
   if (typeof (input as ReadableStream).getReader === "function")
-    return collect(input as ReadableStream<Uint8Array>, limits.maxInputBytes, "the stream");
+    return collectBytes(streamChunks(input as ReadableStream<Uint8Array>), limits.maxInputBytes, "the stream");
   throw new CutoutError(
     "validation_error",
     `Expected bytes, a Blob, a stream or a URL for input but received ${Object.prototype.toString.call(input)}`,
@@ -50,7 +52,7 @@ async function readBrowserInput(input: BrowserInput, limits: ReadLimits): Promis
 }
 
 async function fetchBytes(href: string, limits: ReadLimits): Promise<Uint8Array> {
-  const shown = href.replace(/\?.*$/, "?…");
+  const shown = redactUrl(href);
   const timeout = AbortSignal.timeout(limits.timeoutMs);
   let response: Response;
   try {
@@ -62,38 +64,11 @@ async function fetchBytes(href: string, limits: ReadLimits): Promise<Uint8Array>
   if (!response.ok) throw new CutoutError("input_unreadable", `Fetching ${shown} failed: HTTP ${response.status} ${response.statusText}`);
   if (Number(response.headers.get("content-length")) > limits.maxInputBytes) throw tooManyBytes(shown, limits.maxInputBytes);
   try {
-    return response.body ? await collect(response.body, limits.maxInputBytes, shown) : new Uint8Array(0);
+    return response.body ? await collectBytes(streamChunks(response.body), limits.maxInputBytes, shown) : new Uint8Array(0);
   } catch (error) {
     if (timeout.aborted) throw new CutoutError("timeout", `Fetching ${shown} timed out after ${limits.timeoutMs} ms`);
     throw error;
   }
-}
-
-async function collect(stream: ReadableStream<Uint8Array>, maxBytes: number, name: string): Promise<Uint8Array> {
-  const reader = stream.getReader();
-  const parts: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.length;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw tooManyBytes(name, maxBytes);
-    }
-    parts.push(value);
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
-
-function tooManyBytes(name: string, maxBytes: number): CutoutError {
-  return new CutoutError("image_too_large", `${name} is larger than ${maxBytes} bytes (maxInputBytes)`);
 }
 
 async function decodeInBrowser(bytes: Uint8Array, maxPixels: number, request: { onAccepted?: () => void } = {}): Promise<DecodedPhoto> {
@@ -118,7 +93,7 @@ async function decodeInBrowser(bytes: Uint8Array, maxPixels: number, request: { 
     const rgba = new Uint8Array(context.getImageData(0, 0, width, height, { colorSpace: "srgb" }).data.buffer);
     const photo: PixelImage = source.hasAlpha
       ? { data: rgba, width, height, channels: 4 }
-      : { data: dropAlpha(rgba), width, height, channels: 3 };
+      : { data: withoutAlpha(rgba), width, height, channels: 3 };
     return { photo, source, warnings: framesWarning(source.pages) };
   } finally {
     bitmap.close();
@@ -133,16 +108,16 @@ async function decodeInBrowser(bytes: Uint8Array, maxPixels: number, request: { 
 async function resizeInBrowser(image: PixelImage, width: number, height: number): Promise<PixelImage> {
   if (image.channels === 4) return { data: resampleRgba(image.data, image.width, image.height, width, height), width, height, channels: 4 };
   const source = canvas2d(image.width, image.height);
-  source.putImageData(new ImageData(toClamped(addAlpha(image.data)), image.width, image.height), 0, 0);
+  source.putImageData(new ImageData(toClamped(withOpaqueAlpha(image.data)), image.width, image.height), 0, 0);
   const target = canvas2d(width, height);
   target.imageSmoothingQuality = "high";
   target.drawImage(source.canvas, 0, 0, width, height);
-  return { data: dropAlpha(new Uint8Array(target.getImageData(0, 0, width, height).data.buffer)), width, height, channels: 3 };
+  return { data: withoutAlpha(new Uint8Array(target.getImageData(0, 0, width, height).data.buffer)), width, height, channels: 3 };
 }
 
 async function canvasEncode(type: string, pixels: Uint8Array, width: number, height: number, channels: 1 | 3 | 4): Promise<Uint8Array> {
   const context = canvas2d(width, height);
-  const rgba = channels === 4 ? pixels : addAlpha(channels === 3 ? pixels : greyToRgb(pixels));
+  const rgba = channels === 4 ? pixels : withOpaqueAlpha(channels === 3 ? pixels : greyToRgb(pixels));
   context.putImageData(new ImageData(toClamped(rgba), width, height), 0, 0);
   const blob = await (context.canvas as OffscreenCanvas).convertToBlob({ type, quality: 0.9 });
   // A browser that cannot write the type hands back a PNG instead.
@@ -159,31 +134,4 @@ function canvas2d(width: number, height: number): OffscreenCanvasRenderingContex
 
 function toClamped(bytes: Uint8Array): Uint8ClampedArray<ArrayBuffer> {
   return new Uint8ClampedArray(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.length);
-}
-
-function dropAlpha(rgba: Uint8Array): Uint8Array {
-  const out = new Uint8Array((rgba.length / 4) * 3);
-  for (let i = 0, o = 0; i < rgba.length; i += 4, o += 3) {
-    out[o] = rgba[i];
-    out[o + 1] = rgba[i + 1];
-    out[o + 2] = rgba[i + 2];
-  }
-  return out;
-}
-
-function addAlpha(rgb: Uint8Array | Uint8ClampedArray): Uint8Array {
-  const out = new Uint8Array((rgb.length / 3) * 4);
-  for (let i = 0, o = 0; i < rgb.length; i += 3, o += 4) {
-    out[o] = rgb[i];
-    out[o + 1] = rgb[i + 1];
-    out[o + 2] = rgb[i + 2];
-    out[o + 3] = 255;
-  }
-  return out;
-}
-
-function greyToRgb(grey: Uint8Array): Uint8Array {
-  const out = new Uint8Array(grey.length * 3);
-  for (let i = 0, o = 0; i < grey.length; i++, o += 3) out[o] = out[o + 1] = out[o + 2] = grey[i];
-  return out;
 }

@@ -1,6 +1,7 @@
 import { type Chunk, getModelSpec, isModelError, type ModelSpec, parseChunkIndex } from "@cutout/models/pure";
 import type { ModelProvider } from "../engine.js";
 import { CutoutError } from "../errors.js";
+import { collectBytes, streamChunks } from "../input-bytes.js";
 import { describeModel, type EngineModel, type ModelSettings, modelDescription, modelPrecision, modelSide } from "../model-choice.js";
 import { calibratedFor, floatModel, INT8_CALIBRATION, int8Model, QUANTIZER_VERSION, type SourceModel } from "../model-forms.js";
 
@@ -109,7 +110,8 @@ async function download(spec: ModelSpec, options: CdnModelOptions): Promise<Uint
   const fail = (why: string, cause?: unknown): never => {
     throw new CutoutError("model_unavailable", `Could not get model '${spec.name}' from ${base}: ${why}`, { cause });
   };
-  const get = async (url: string): Promise<Uint8Array> => {
+  // Each response is capped at what it should hold: a chunk its size, the index 16 MiB.
+  const get = async (url: string, maxBytes: number): Promise<Uint8Array> => {
     let response: Response;
     try {
       response = await fetch(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 60_000) });
@@ -117,11 +119,15 @@ async function download(spec: ModelSpec, options: CdnModelOptions): Promise<Uint
       return fail(`fetching ${url} failed (${(error as Error).message})`, error);
     }
     if (!response.ok) fail(`${url} answered HTTP ${response.status}`);
-    return new Uint8Array(await response.arrayBuffer());
+    try {
+      return response.body ? await collectBytes(streamChunks(response.body), maxBytes, url) : new Uint8Array(0);
+    } catch (error) {
+      return fail(`reading ${url} failed (${(error as Error).message})`, error);
+    }
   };
   let chunks: Chunk[] = [];
   try {
-    chunks = parseChunkIndex(new TextDecoder().decode(await get(file(source.resources))), spec);
+    chunks = parseChunkIndex(new TextDecoder().decode(await get(file(source.resources), 16 << 20)), spec);
   } catch (error) {
     if (error instanceof CutoutError) throw error;
     fail((error as Error).message, error);
@@ -136,18 +142,24 @@ async function download(spec: ModelSpec, options: CdnModelOptions): Promise<Uint
     for (let next = pending.shift(); next; next = pending.shift()) {
       const [hash, places] = next;
       const url = file(folder + hash);
-      const bytes = await get(url);
+      const size = (places[0] as Chunk).end - (places[0] as Chunk).start;
+      const bytes = await get(url, size);
       // Each chunk is named after the SHA-256 of its content, so it checks itself.
       if ((await sha256Hex(bytes)) !== hash) fail(`${url} does not match its SHA-256 name (corrupt or replaced)`);
+      if (bytes.length !== size) fail(`${url} is ${bytes.length} bytes, the index says ${size}`);
       for (const place of places) {
-        if (bytes.length !== place.end - place.start) fail(`${url} is ${bytes.length} bytes, the index says ${place.end - place.start}`);
         model.set(bytes, place.start);
         received += bytes.length;
       }
       options.onProgress?.({ phase: "download", received, total: spec.bytes });
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, options.parallel ?? 4) }, worker));
+  // One failure stops the other fetchers at their next chunk.
+  const stopOthers = (error: unknown) => {
+    pending.length = 0;
+    throw error;
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.parallel ?? 4) }, () => worker().catch(stopOthers)));
   options.onProgress?.({ phase: "verify", received: 0, total: spec.bytes });
   const actual = await sha256Hex(model);
   if (actual !== spec.sha256) fail(`the assembled model has SHA-256 ${actual}, the manifest ${spec.sha256}`);

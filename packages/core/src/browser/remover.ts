@@ -1,7 +1,7 @@
 import { CutoutEngine, type CutoutResult, type EngineSelection, type ModelProvider } from "../engine.js";
 import { invalidOption } from "../errors.js";
 import { checkModelChoice, type ModelSettings } from "../model-choice.js";
-import type { RemoveOptions } from "../options.js";
+import { positiveInteger, type RemoveOptions } from "../options.js";
 import type { MatteSession } from "../sessions/session.js";
 import { loadKernels } from "../wasm/kernels.js";
 import { type BrowserInput, browserCodec } from "./codec.js";
@@ -34,6 +34,7 @@ export class BrowserRemover {
   constructor(options: BrowserRemoverOptions) {
     if (!options?.ort?.InferenceSession || !options.ort.env) throw invalidOption("ort", "the onnxruntime-web module", options?.ort);
     checkModelChoice(options);
+    if (options.threads !== undefined) positiveInteger("threads", options.threads, 1);
     this.threads = configureWebRuntime(options.ort, options);
     this.engine = new CutoutEngine(
       {

@@ -4,7 +4,7 @@ import { dirname, resolve } from "node:path";
 import { DEFAULT_MODEL, getModelSpec } from "@cutout/models";
 import { CutoutError, isCutoutError } from "../errors.js";
 import { cpuSummary } from "../node/cpu-features.js";
-import type { Precision, Quality } from "../node/engine-model.js";
+import type { Precision, Quality } from "../model-choice.js";
 import { type CutoutResult, checkEngineOptions, type EngineChoice, type EngineOptions, Remover } from "../node/remover.js";
 import { writeFileAtomic } from "../node/write-atomic.js";
 import { type RemoveOptions, type ResolvedOptions, resolveOptions } from "../options.js";

@@ -1,3 +1,4 @@
+import { fuseRect } from "../wasm/calls.js";
 import type { Kernels } from "../wasm/kernels.js";
 import { grow, type Rect } from "./cells.js";
 import { axisWeights } from "./resize.js";
@@ -45,36 +46,19 @@ export function blurFusion(
   const { at, claim } = k.region(name, width * height * 6 * 4);
   const r = Math.max(0, Math.floor(radius));
   const staging = k.staging();
-  const none: [number, number, number] = [0, 0, 0];
-  const columns = upsampled ? k.axis(staging, axisWeights(upsampled.width, width)) : none;
-  const rows = upsampled ? k.axis(staging, axisWeights(upsampled.height, height)) : none;
+  const first = upsampled && {
+    at: upsampled.at,
+    width: upsampled.width,
+    plane: upsampled.width * upsampled.height,
+    columns: k.axis(staging, axisWeights(upsampled.width, width)),
+    rows: k.axis(staging, axisWeights(upsampled.height, height)),
+  };
   const base = staging.bytes;
   for (const rect of rects) {
     const win = grow(rect, r, width, height);
     const work = staging.take(k.exports.fusionWorkBytes(win.x1 - win.x0, win.y1 - win.y0, rect.x1 - rect.x0, upsampled?.width ?? 0));
     k.reserve(staging.bytes);
-    k.exports.fuseRect(
-      upsampled !== undefined,
-      width,
-      height,
-      r,
-      rect.x0,
-      rect.y0,
-      rect.x1,
-      rect.y1,
-      alpha,
-      colours.at,
-      colours.bytes,
-      colours.channels,
-      colours.scale,
-      upsampled?.at ?? 0,
-      upsampled?.width ?? 0,
-      upsampled ? upsampled.width * upsampled.height : 0,
-      ...columns,
-      ...rows,
-      at,
-      work,
-    );
+    fuseRect(k, { width, height, radius: r, rect, alpha, colours, first, out: at, work });
     staging.bytes = base;
   }
   return { at, width, height, name, claim };

@@ -11,15 +11,12 @@ import { applyGuidedFilter, type GuidedCoefficients, UNSETTLED } from "./guided-
  * through memory at 12 MP; here a row is still in cache when its colours are
  * written, and settled runs (most of a photo) are filled whole. `estimate`
  * must cover the cells under the fit's unsettled blocks (blockCells).
- * `onRows` hears how many rows of `rgba` are final after each row (a host
- * can start encoding them).
  */
 export function applyCutout(
   coefficients: GuidedCoefficients,
   image: PixelImage,
   estimate: ColourEstimate,
   rgba: Uint8Array = new Uint8Array(image.width * image.height * 4),
-  onRows?: (done: number) => void,
 ): { alpha: Uint8Array; rgba: Uint8Array; foreground: Box | null } {
   if (image.channels !== 3) throw new RangeError("applyCutout takes an RGB photo: an input alpha changes the matte after the filter");
   const { width } = image;
@@ -33,7 +30,7 @@ export function applyCutout(
       if (known === UNSETTLED) box.scan(alpha, y * width, y, x0, x1);
       else if (known !== 0) box.add(y, x0, x1);
     },
-    { estimate, rgba, onRows },
+    { estimate, rgba },
   );
   return { alpha, rgba, foreground: box.box() };
 }

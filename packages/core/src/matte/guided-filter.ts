@@ -1,26 +1,14 @@
 import type { PixelImage, Plane } from "../image.js";
+import { applyRow, settledCells as settledCellsKernel } from "../wasm/calls.js";
 import { type Kernels, kernels } from "../wasm/kernels.js";
-import { type CellMask, cellMask, flaggedRuns, type Rect } from "./cells.js";
-import { type ColourEstimate, ForegroundRows } from "./foreground.js";
+import { type CellMask, cellMask, flaggedRuns } from "./cells.js";
+import type { ColourEstimate } from "./foreground.js";
+import { coefficientPlanes, type GuidedCoefficients, HeldCoefficients, SNAP, UNSETTLED } from "./guided-coefficients.js";
 import { GuidedWindow } from "./guided-window.js";
+import { ForegroundRows } from "./held-estimate.js";
 import { axisWeights } from "./resize.js";
 
-/** Linear model q = aR*R + aG*G + aB*B + b, per pixel, at the resolution it was fitted. */
-export interface GuidedCoefficients {
-  aR: Float32Array;
-  aG: Float32Array;
-  aB: Float32Array;
-  b: Float32Array;
-  width: number;
-  height: number;
-  /**
-   * From fitGuidedFilter: the cells written without fitting (level 0 or 1, a
-   * = 0 and b = level; -1 where fitted) and the rectangles that were fitted,
-   * which may cover settled cells too. Lets settledBlocks fill the settled
-   * cells whole instead of reading their coefficients pixel by pixel.
-   */
-  layout?: { cells: CellMask; levels: Int8Array; fitted: Rect[] };
-}
+export { type GuidedCoefficients, SNAP, UNSETTLED };
 
 /**
  * Fits the colour guided filter (He, Sun and Tang, 2013) of matte `p` with the
@@ -83,56 +71,6 @@ export function workingMatte(matte: Plane, width: number, height: number): Plane
 }
 
 /**
- * A fit's coefficients, held in kernel memory (region "guided": the four
- * planes, then two u16 planes: each pixel's own level, written by the fit for
- * the cells it settled, and the settled blocks, filled by settledBlocks).
- */
-class HeldCoefficients implements GuidedCoefficients {
-  private readonly offsets: number[];
-  private readonly memory = kernels();
-  /** The region's hand-out this fit wrote: the next fit hands it out again. */
-  private readonly claim: number;
-  /** Whether the settled blocks have been found (settledBlocks). */
-  blocksFound = false;
-
-  constructor(
-    readonly width: number,
-    readonly height: number,
-    readonly layout: { cells: CellMask; levels: Int8Array; fitted: Rect[] },
-  ) {
-    const n = width * height;
-    const { at, dirty, claim } = this.memory.region("guided", n * 20);
-    this.claim = claim;
-    this.offsets = [at, at + n * 4, at + n * 8, at + n * 12, at + n * 16, at + n * 18];
-    // The fit writes only near the matte's edges: the rest of the planes must be 0, as new memory is.
-    new Uint8Array(this.memory.buffer, at, Math.min(dirty, n * 16)).fill(0);
-  }
-
-  /** Where region i (aR, aG, aB, b, level, settled) starts in kernel memory. */
-  at(i: number): number {
-    if (!this.memory.holds("guided", this.claim)) throw new Error("these guided-filter coefficients were replaced by a later fit");
-    return this.offsets[i];
-  }
-
-  get aR(): Float32Array {
-    return this.plane(0);
-  }
-  get aG(): Float32Array {
-    return this.plane(1);
-  }
-  get aB(): Float32Array {
-    return this.plane(2);
-  }
-  get b(): Float32Array {
-    return this.plane(3);
-  }
-
-  private plane(i: number): Float32Array {
-    return new Float32Array(this.memory.buffer, this.at(i), this.width * this.height);
-  }
-}
-
-/**
  * Cells of the fit. A row of them is fitted in runs of up to MAX_RUN pixels,
  * each with 2r pixels of context all round: tall cells spread the context
  * above and below over more rows, narrow ones keep runs tight around the
@@ -175,36 +113,25 @@ function settledCells(
   const levelsAt = staging.take(cells.flags.length);
   const buffer = k.reserve(staging.bytes);
   const spread = Math.sqrt(3) / (2 * Math.sqrt(eps));
-  k.exports.settledCells(
+  settledCellsKernel(k, {
     matte,
     width,
     height,
-    cells.cellWidth,
-    cells.cellHeight,
-    cells.columns,
-    2 * r,
+    cellWidth: cells.cellWidth,
+    cellHeight: cells.cellHeight,
+    columns: cells.columns,
+    reach: 2 * r,
     spread,
-    SETTLED_ERROR,
-    loAt,
-    hiAt,
-    levelsAt,
-  );
+    tolerance: SETTLED_ERROR,
+    lo: loAt,
+    hi: hiAt,
+    levels: levelsAt,
+  });
   const levels = new Int8Array(buffer, levelsAt, cells.flags.length).slice();
   for (let t = 0; t < levels.length; t++) cells.flags[t] = levels[t] === -1 ? 1 : 0;
   // The mask as cellMask made it: flaggedRuns sees one shape of mask, here and in the colour estimate.
   return { cells, levels };
 }
-
-/**
- * Alpha within this distance of 0 or 1 is snapped to it, and the rest
- * stretched linearly so the ramp stays continuous. The filter's local linear
- * model leaks a few percent of alpha into flat background beside an edge
- * (and takes a few percent off the subject): a faint halo that shows when
- * the cutout is laid on a contrasting colour. The 0.5 crossing, and so the
- * matte's shape, does not move. On the horses eval: MAE 0.0326 to 0.0312,
- * IoU and boundary IoU unchanged (docs/quality.md).
- */
-export const SNAP = 0.02;
 
 /**
  * The matte handed to the fit has values within MATTE_SNAP of 0 or 1 snapped
@@ -235,8 +162,7 @@ export function snapMatte(data: Float32Array, t: number = MATTE_SNAP): void {
  * given, sees each run of a row as it is written: its alpha is `known` (0 or
  * 255) throughout, or UNSETTLED (evaluated pixel by pixel). With
  * `foreground`, each row's RGBA is written too, as applyForeground would
- * (the pipeline's one full-size pass), and `onRows` told how many rows are
- * done after each. The arithmetic is the kernel applyRow
+ * (the pipeline's one full-size pass). The arithmetic is the kernel applyRow
  * (packages/core/assembly/guided-apply.ts), a row at a time.
  */
 export function applyGuidedFilter(
@@ -244,82 +170,57 @@ export function applyGuidedFilter(
   image: PixelImage,
   out: Uint8Array = new Uint8Array(image.width * image.height),
   onRun?: (y: number, x0: number, x1: number, known: number) => void,
-  foreground?: { estimate: ColourEstimate; rgba: Uint8Array; onRows?: (done: number) => void },
+  foreground?: { estimate: ColourEstimate; rgba: Uint8Array },
 ): Uint8Array {
   const { width, height, channels } = image;
   if (out.length !== width * height) throw new RangeError(`out has ${out.length} pixels, the image ${width * height}`);
   const cw = coefficients.width;
   const k = kernels();
   const staging = k.staging();
-  const planes = inKernelMemory(coefficients, k, staging);
+  const planes = coefficientPlanes(coefficients, k, staging);
   const { xs0, xs1, xw } = axisWeights(cw, width);
   const { xs0: ys0, xs1: ys1, xw: yw } = axisWeights(coefficients.height, height);
   // The pixels interpolated from coefficient column c start at columnStart[c] (xs0 never decreases).
   const columnStart = new Int32Array(cw + 1).fill(width);
   for (let x = width - 1; x >= 0; x--) columnStart[xs0[x]] = x;
   for (let c = cw - 1; c >= 0; c--) columnStart[c] = Math.min(columnStart[c], columnStart[c + 1]);
-  const at = [...k.axis(staging, { xs0, xs1, xw }), staging.take(columnStart.byteLength)];
+  const columns = k.axis(staging, { xs0, xs1, xw });
+  const columnStartAt = staging.take(columnStart.byteLength);
   const pxAt = staging.take(width * channels);
   const rowAt = staging.take(width);
   const runsAt = staging.take((cw + 1) * 12);
   const blendedAt = staging.take(cw * 4 * 8);
   const colours = foreground && new ForegroundRows(k, staging, image, foreground.estimate, foreground.rgba);
   const buffer = k.reserve(staging.bytes);
-  k.copyIn(at[3], columnStart);
+  k.copyIn(columnStartAt, columnStart);
+  const [aR, aG, aB, b, , settled] = planes;
+  const held = { aR, aG, aB, b, settled };
   const px = new Uint8Array(buffer, pxAt, width * channels);
   const row = new Uint8Array(buffer, rowAt, width);
   const runs = new Int32Array(buffer, runsAt, (cw + 1) * 3);
   for (let y = 0; y < height; y++) {
     px.set(image.data.subarray(y * width * channels, (y + 1) * width * channels));
-    const count = k.exports.applyRow(
-      planes[0],
-      planes[1],
-      planes[2],
-      planes[3],
-      planes[5],
-      cw,
-      ys0[y] * cw,
-      ys1[y] * cw,
-      yw[y],
-      at[0],
-      at[1],
-      at[2],
-      at[3],
-      pxAt,
+    const count = applyRow(k, {
+      coefficients: held,
+      coefficientWidth: cw,
+      r0: ys0[y] * cw,
+      r1: ys1[y] * cw,
+      wy: yw[y],
+      columns,
+      columnStart: columnStartAt,
+      pixels: pxAt,
       channels,
-      rowAt,
-      runsAt,
-      blendedAt,
-      SNAP,
-      UNSETTLED,
-    );
+      out: rowAt,
+      runs: runsAt,
+      blended: blendedAt,
+      snap: SNAP,
+      unsettled: UNSETTLED,
+    });
     out.set(row, y * width);
     colours?.write(y, pxAt, rowAt, runsAt, count);
     if (onRun) for (let i = 0; i < count * 3; i += 3) onRun(y, runs[i], runs[i + 1], runs[i + 2]);
-    foreground?.onRows?.(y + 1);
   }
   return out;
-}
-
-/**
- * Where the coefficients' planes (aR, aG, aB, b, level, settled) are in
- * kernel memory, with the settled blocks found. A fit's are there already;
- * others (a test's hand-made coefficients) are copied into `staging`.
- */
-function inKernelMemory(c: GuidedCoefficients, k: Kernels, staging: ReturnType<Kernels["staging"]>): number[] {
-  const n = c.width * c.height;
-  if (c instanceof HeldCoefficients) {
-    const planes = [0, 1, 2, 3, 4, 5].map((i) => c.at(i));
-    if (!c.blocksFound) findSettledBlocks(c, planes, k);
-    c.blocksFound = true;
-    return planes;
-  }
-  const planes = [n * 4, n * 4, n * 4, n * 4, n * 2, n * 2].map((bytes) => staging.take(bytes));
-  k.reserve(staging.bytes);
-  for (const [i, plane] of [c.aR, c.aG, c.aB, c.b].entries()) k.copyIn(planes[i], plane);
-  k.exports.pixelLevels(planes[0], planes[1], planes[2], planes[3], planes[4], 0, n, SNAP, UNSETTLED);
-  k.exports.settleBlocks(planes[4], planes[5], c.width, c.height, UNSETTLED);
-  return planes;
 }
 
 /**
@@ -335,35 +236,8 @@ function inKernelMemory(c: GuidedCoefficients, k: Kernels, staging: ReturnType<K
  */
 export function settledBlocks(c: GuidedCoefficients): Uint16Array {
   const k = kernels();
-  const planes = inKernelMemory(c, k, k.staging());
+  const planes = coefficientPlanes(c, k, k.staging());
   const blocks = new Uint16Array(k.buffer, planes[5], c.width * c.height);
   // Staged blocks are overwritten by the next kernel call.
   return c instanceof HeldCoefficients ? blocks : blocks.slice();
-}
-
-/** In settledBlocks: a block whose pixels must be evaluated one by one. */
-export const UNSETTLED = 256;
-
-/**
- * A fit's settled blocks: the levels of the cells it settled were written
- * with its coefficients; the fitted rectangles are evaluated pixel by pixel.
- */
-function findSettledBlocks(c: HeldCoefficients, planes: number[], k: Kernels): void {
-  const { width, height } = c;
-  for (const rect of c.layout.fitted) {
-    for (let y = rect.y0; y < rect.y1; y++) {
-      k.exports.pixelLevels(
-        planes[0],
-        planes[1],
-        planes[2],
-        planes[3],
-        planes[4],
-        y * width + rect.x0,
-        y * width + rect.x1,
-        SNAP,
-        UNSETTLED,
-      );
-    }
-  }
-  k.exports.settleBlocks(planes[4], planes[5], width, height, UNSETTLED);
 }

@@ -1,4 +1,5 @@
 import type { PixelImage } from "../image.js";
+import { fitWindow } from "../wasm/calls.js";
 import { kernels } from "../wasm/kernels.js";
 import { grow, type Rect } from "./cells.js";
 
@@ -46,23 +47,19 @@ export class GuidedWindow {
       const from = y * width + reach.x0;
       stagedGuide.set(guide.data.subarray(from * channels, (from + stride) * channels), (y - reach.y0) * stride * channels);
     }
-    exports.fitWindow(
-      guideAt,
-      this.matte,
+    fitWindow(k, {
+      guide: guideAt,
+      matte: this.matte,
       channels,
-      reach.x0,
-      reach.y0,
+      reach,
       stride,
       width,
       height,
-      r,
-      this.eps,
-      rect.x0,
-      rect.y0,
-      rect.x1,
-      rect.y1,
-      this.planes,
-      workAt,
-    );
+      radius: r,
+      eps: this.eps,
+      rect,
+      out: this.planes,
+      work: workAt,
+    });
   }
 }

@@ -1,7 +1,6 @@
 import type { ImageCodec } from "../host.js";
 import { decodePhoto } from "./decode.js";
 import { encodeRendered } from "./encode.js";
-import { PngWriter } from "./png-encode.js";
 import { type ImageInput, readInput } from "./read-input.js";
 import { sharpResize } from "./sharp-resize.js";
 
@@ -11,6 +10,5 @@ export const nodeCodec: ImageCodec<ImageInput, Buffer> = {
   decode: (bytes, maxPixels, request = {}) =>
     decodePhoto(bytes, maxPixels, request.cover ?? Number.POSITIVE_INFINITY, request.onAccepted, request.fullAfterPreview),
   resize: sharpResize,
-  encode: (rendered, begun) => encodeRendered(rendered, begun as PngWriter | undefined),
-  beginPng: (rgba, width, height) => new PngWriter(rgba, width, height, 4),
+  encode: encodeRendered,
 };

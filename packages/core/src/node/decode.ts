@@ -26,9 +26,8 @@ export async function decodeImage(bytes: Uint8Array, maxPixels: number, onAccept
  * quarter of the cost of a full 12 MP decode), and the full-size pixels
  * decode on libvips' threads while the model runs on the preview. With
  * `fullAfterPreview` the full decode starts only once the preview is done:
- * while a model is loading, two decodes at once delay the load (a 12 MP first
- * photo's result came about 110 ms sooner), and the full pixels are not
- * needed before the model has run anyway.
+ * while a model is loading, two decodes at once delay the load, and the full
+ * pixels are not needed before the model has run anyway.
  */
 export async function decodePhoto(
   bytes: Uint8Array,

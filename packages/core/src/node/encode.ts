@@ -1,7 +1,7 @@
 import sharp from "sharp";
 import { encodeWith, type FormatWriters } from "../output/encode.js";
 import type { Rendered } from "../render.js";
-import { encodePng, type PngWriter, UnexpectedDeflate } from "./png-encode.js";
+import { encodePng, UnexpectedDeflate } from "./png-encode.js";
 
 export { MIME_TYPES } from "../engine.js";
 
@@ -10,11 +10,9 @@ export { MIME_TYPES } from "../engine.js";
  * deflates on one thread, and its fast settings (no row filter) leave files
  * large, while its adaptive filter costs more than inference at 12 MP.
  */
-export async function encodeRendered(image: Rendered, begun?: PngWriter): Promise<Buffer> {
-  // A PNG begun while the pixels were written (PngWriter) is finished if these are its pixels; its owner abandons it otherwise.
-  const early = begun?.pixels === image.pixels && image.format === "png" && image.channels === 4 ? begun : undefined;
+export async function encodeRendered(image: Rendered): Promise<Buffer> {
   const writers: FormatWriters = {
-    png: (pixels, width, height, channels) => png(pixels, width, height, channels, pixels === image.pixels ? early : undefined),
+    png,
     lossy: (format, pixels, width, height, channels) => {
       const raw = rawImage(pixels, width, height, channels);
       return (format === "jpg" ? raw.jpeg({ quality: 90 }) : raw.webp({ quality: 90, alphaQuality: 100 })).toBuffer();
@@ -25,9 +23,9 @@ export async function encodeRendered(image: Rendered, begun?: PngWriter): Promis
 }
 
 /** A zlib whose stripes cannot be stitched (never seen) falls back to libvips. */
-async function png(pixels: Uint8Array, width: number, height: number, channels: 1 | 3 | 4, begun?: PngWriter): Promise<Buffer> {
+async function png(pixels: Uint8Array, width: number, height: number, channels: 1 | 3 | 4): Promise<Buffer> {
   try {
-    const out = await (begun ? begun.finish() : encodePng(pixels, width, height, channels));
+    const out = await encodePng(pixels, width, height, channels);
     return Buffer.from(out.buffer, out.byteOffset, out.length);
   } catch (error) {
     if (!(error instanceof UnexpectedDeflate)) throw error;

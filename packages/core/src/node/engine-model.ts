@@ -15,15 +15,7 @@ import { calibratedFor, INT8_CALIBRATION as calibration, floatModel, int8Model, 
 import { type LoadedModel, loadModelBytes, type ModelSource } from "./load-model.js";
 import { writeFileAtomic } from "./write-atomic.js";
 
-export {
-  checkModelChoice,
-  type EngineModel,
-  modelDescription,
-  modelSide,
-  type Precision,
-  QUALITY_PRESETS,
-  type Quality,
-} from "../model-choice.js";
+export type { EngineModel } from "../model-choice.js";
 
 /** A model choice in Node: the shared settings, and where the weights come from (a download, the cache or a file). */
 export interface ModelChoice extends ModelSettings, ModelSource {}

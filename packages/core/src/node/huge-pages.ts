@@ -5,11 +5,9 @@ import { readFileSync } from "node:fs";
  * glibc's malloc asks the kernel for transparent huge pages (2 MB) on the
  * memory it maps with this tunable (glibc 2.35 and later; older versions and
  * musl ignore it). Everything big in the engine comes from malloc: the
- * onnxruntime arena, libvips' decoded pixels, our typed arrays. On the 2-core
- * benchmark machines of 2026-12-05 first-touching 4 kB pages cost 1.5 to 3 ms
- * per MB, and `cutout photo.jpg` took 2.95 s at 1 MP and 3.82 s at 12 MP
- * against 2.31 s and 2.64 s with the tunable, relaunch included
- * (docs/benchmarks.md, "CLI: huge pages").
+ * onnxruntime arena, libvips' decoded pixels, our typed arrays, where
+ * first-touching 4 kB pages is expensive (docs/benchmarks.md, "CLI: huge
+ * pages").
  */
 export const HUGE_PAGE_TUNABLE = "glibc.malloc.hugetlb=1";
 

@@ -5,7 +5,7 @@ export { type DecodedImage, type DecodedPhoto, decodeImage, decodePhoto } from "
 export { encodeRendered, libvipsPng } from "./encode.js";
 export { loadEngineModel, type ModelChoice } from "./engine-model.js";
 export { loadModelBytes } from "./load-model.js";
-export { encodePng, PngWriter } from "./png-encode.js";
+export { encodePng } from "./png-encode.js";
 export { type ImageInput, readInput } from "./read-input.js";
 export { sharpResize } from "./sharp-resize.js";
 export { writeFileAtomic } from "./write-atomic.js";

@@ -5,20 +5,16 @@ import { BufferPool } from "../scratch.js";
 
 /**
  * zlib level: 2 is deflate's fast strategy with a little more matching than
- * 1. With Up-filtered rows and the stripes in parallel, the bench's 12 MP
- * cutout came out 38% smaller than the unfiltered level 3 libvips wrote, in
- * 0.6 to 0.7x its time and the same CPU time (`pnpm bench --png`; real
- * photos shrink less).
+ * 1. With Up-filtered rows and the stripes in parallel, files come out
+ * smaller than libvips' unfiltered level 3, in less time (docs/benchmarks.md,
+ * "PNG writer").
  */
 const LEVEL = 2;
 /**
  * Rows are deflated in stripes of a sixth of the image, but at least
  * MIN_STRIPE_BYTES and at most MAX_STRIPE_BYTES, and at most MAX_STRIPES of
- * them. Small images need several stripes to keep both cores busy: a 1 MP
- * cutout took 10-11 ms in six stripes against 13-14 ms in three of 2 MB, a
- * 0.3 MP one 4.5-5 ms in two against 6 ms in one; from 4 MP up, 2 MB stripes
- * were as fast or faster than smaller ones (one-off timings of encodePng on
- * real cutouts).
+ * them. Small images need several stripes to keep both cores busy; from
+ * 4 MP up, 2 MB stripes were as fast as smaller ones.
  */
 const MIN_STRIPE_BYTES = 768 << 10;
 const MAX_STRIPE_BYTES = 2 << 20;
@@ -54,11 +50,10 @@ export async function encodePng(pixels: Uint8Array, width: number, height: numbe
 }
 
 /**
- * encodePng, begun before all the pixels are there: a caller that writes the
- * rows in order (the cutout's full-size pass) reports them with `rowsReady`,
- * and the first stripes start deflating on libuv's pool while it writes the
- * rest, on a core that would otherwise wait. The file is the same, byte for
- * byte, as encodePng's.
+ * encodePng's writer. `rowsReady` can start stripes before all the rows are
+ * written (the file is the same, byte for byte); the engine no longer does,
+ * since a PNG begun during the full-size pass gained nothing end to end
+ * (docs/benchmarks.md, "Design decisions").
  */
 export class PngWriter {
   private readonly stride: number;

@@ -1,15 +1,15 @@
 import { readFile, stat } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import { CutoutError } from "../errors.js";
+import type { ReadLimits } from "../host.js";
+import { collectBytes, redactUrl, tooManyBytes } from "../input-bytes.js";
+
+export { redactUrl };
 
 /** Everything `removeBackground` accepts as an image. */
 export type ImageInput = string | URL | Uint8Array | ArrayBuffer | Readable | ReadableStream<Uint8Array>;
 
-export interface ReadLimits {
-  maxInputBytes: number;
-  timeoutMs: number;
-  signal?: AbortSignal;
-}
+export type { ReadLimits };
 
 /**
  * Turns any supported input into bytes, bounded in size and time. A string
@@ -23,8 +23,8 @@ export async function readInput(input: ImageInput, limits: ReadLimits): Promise<
   }
   if (typeof input === "string") return { bytes: await readFileBytes(input, limits.maxInputBytes), name: input };
   if (isWebStream(input))
-    return { bytes: await collect(input as AsyncIterable<Uint8Array>, limits.maxInputBytes, "stream"), name: "stream" };
-  if (isNodeStream(input)) return { bytes: await collect(input, limits.maxInputBytes, "stream"), name: "stream" };
+    return { bytes: await collectBytes(input as AsyncIterable<Uint8Array>, limits.maxInputBytes, "stream"), name: "stream" };
+  if (isNodeStream(input)) return { bytes: await collectBytes(input, limits.maxInputBytes, "stream"), name: "stream" };
   throw new CutoutError(
     "validation_error",
     `Expected a file path, URL, Buffer, Uint8Array or stream for input but received ${Object.prototype.toString.call(input)}`,
@@ -74,47 +74,10 @@ async function fetchBytes(url: URL, limits: ReadLimits): Promise<Uint8Array> {
   if (declared > limits.maxInputBytes) throw tooManyBytes(shown, limits.maxInputBytes);
   if (!response.body) return new Uint8Array(0);
   try {
-    return await collect(response.body as unknown as AsyncIterable<Uint8Array>, limits.maxInputBytes, shown);
+    return await collectBytes(response.body as unknown as AsyncIterable<Uint8Array>, limits.maxInputBytes, shown);
   } catch (error) {
     if (timeout.aborted) throw new CutoutError("timeout", `Fetching ${shown} timed out after ${limits.timeoutMs} ms`);
     throw error;
-  }
-}
-
-async function collect(stream: AsyncIterable<Uint8Array>, maxBytes: number, name: string): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of stream) {
-    total += chunk.length;
-    if (total > maxBytes) {
-      (stream as { destroy?: () => void }).destroy?.();
-      throw tooManyBytes(name, maxBytes);
-    }
-    parts.push(chunk);
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-function tooManyBytes(name: string, maxBytes: number): CutoutError {
-  return new CutoutError("image_too_large", `${name} is larger than ${maxBytes} bytes (maxInputBytes)`);
-}
-
-/** URLs may carry credentials or signed tokens; keep them out of messages. */
-export function redactUrl(href: string): string {
-  try {
-    const url = new URL(href);
-    url.username = "";
-    url.password = "";
-    url.search = url.search ? "?…" : "";
-    return url.href;
-  } catch {
-    return "<url>";
   }
 }
 

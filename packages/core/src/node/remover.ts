@@ -1,13 +1,13 @@
 import * as ort from "onnxruntime-node";
 import { CutoutEngine, type EngineChoice, type CutoutResult as EngineResult, type EngineSelection } from "../engine.js";
 import { CutoutError, invalidOption } from "../errors.js";
-import { modelDescription } from "../model-choice.js";
+import { checkModelChoice, modelDescription, modelSide } from "../model-choice.js";
 import type { Spelling } from "../options/resolve.js";
 import { positiveInteger, type RemoveOptions } from "../options.js";
 import type { MatteSession, OrtRuntime } from "../sessions/session.js";
 import { nodeCodec } from "./codec.js";
 import { threadSettings } from "./cpu-cores.js";
-import { checkModelChoice, loadEngineModel, type ModelChoice, modelSide } from "./engine-model.js";
+import { loadEngineModel, type ModelChoice } from "./engine-model.js";
 import type { ImageInput } from "./read-input.js";
 
 export { MIME_TYPES, NO_FOREGROUND } from "../engine.js";

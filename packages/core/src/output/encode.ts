@@ -1,5 +1,6 @@
 import type { Rendered } from "../render.js";
 import { encodeBmp } from "./bmp.js";
+import { greyToRgb, withoutAlpha } from "./channels.js";
 import { createZip } from "./zip.js";
 
 /** A host's writers for the formats it encodes natively; BMP and ZIP are written here. */
@@ -31,20 +32,4 @@ export async function encodeWith(image: Rendered, writers: FormatWriters): Promi
       ]);
     }
   }
-}
-
-function greyToRgb(grey: Uint8Array): Uint8Array {
-  const out = new Uint8Array(grey.length * 3);
-  for (let i = 0, o = 0; i < grey.length; i++, o += 3) out[o] = out[o + 1] = out[o + 2] = grey[i];
-  return out;
-}
-
-function withoutAlpha(rgba: Uint8Array): Uint8Array {
-  const out = new Uint8Array((rgba.length / 4) * 3);
-  for (let i = 0, o = 0; i < rgba.length; i += 4, o += 3) {
-    out[o] = rgba[i];
-    out[o + 1] = rgba[i + 1];
-    out[o + 2] = rgba[i + 2];
-  }
-  return out;
 }

@@ -84,8 +84,7 @@ export class IsnetSession implements MatteSession {
  * implementations, stretch the prediction to the full range so confident
  * background is exactly transparent. In place: the output is ours alone.
  * The kernels valueRange and stretchRange (packages/core/assembly/stretch.ts)
- * do in about 1 ms at 1024 px what took this thread 7 ms in JavaScript, time
- * that was counted as inference.
+ * do it, as part of the inference stage.
  */
 function stretchToUnitRange(data: Float32Array): Float32Array {
   const k = kernels();

@@ -5,8 +5,8 @@ import { KERNELS_WASM, type KernelExports } from "./kernels-binary.js";
  * The refinement's inner loops, compiled to WebAssembly from
  * packages/core/assembly. JavaScript reaches full speed only after V8 has
  * watched a loop run and optimised it, so a process's first photo ran the
- * refinement several times slower than the next (cold tiers, about 300 ms
- * against 45 ms at 1 MP); WebAssembly is compiled before it runs. The kernels
+ * refinement several times slower than the next; WebAssembly is compiled
+ * before it runs (docs/benchmarks.md, "Design decisions"). The kernels
  * compute in f64 and store f32 exactly where the TypeScript did, so their
  * results are the same to the bit.
  *
