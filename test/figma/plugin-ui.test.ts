@@ -22,7 +22,10 @@ import { type Answer, type FigmaHarness, openFigmaHarness, PLUGIN_DIST } from ".
 import { alphaAgreement } from "../support/perceptual.js";
 
 const CAR = readFileSync(path.join(import.meta.dirname, "../fixtures/car-1.jpg"));
-const DOCS = path.join(import.meta.dirname, "../../packages/figma-plugin/docs");
+/** The README's screenshots are rewritten only when asked (they show this machine's timings); otherwise they go to test/.tmp. */
+const SHOTS = process.env.CUTOUT_UPDATE_SCREENSHOTS
+  ? path.join(import.meta.dirname, "../../packages/figma-plugin/docs")
+  : path.join(import.meta.dirname, "../.tmp/figma");
 
 let harness: FigmaHarness;
 /** The first launch's cutout and what the UI asked the main thread to keep. */
@@ -32,7 +35,7 @@ const figures: string[] = [];
 
 beforeAll(async () => {
   harness = await openFigmaHarness();
-  mkdirSync(DOCS, { recursive: true });
+  mkdirSync(SHOTS, { recursive: true });
 });
 
 afterAll(async () => {
@@ -124,7 +127,7 @@ describe("the Figma plugin's UI, built, in a null-origin iframe", () => {
         `warm ${seconds(warm.ms)}; Node, 1 thread: first ${seconds(nodeFirst)} (model from its disk cache), warm ${seconds(nodeWarm)}; ` +
         `warm ratio ${(warm.ms / nodeWarm).toFixed(2)}x`,
     );
-    await harness.page.locator("iframe").screenshot({ path: path.join(DOCS, "ui-light.png") });
+    await harness.page.locator("iframe").screenshot({ path: path.join(SHOTS, "ui-light.png") });
   });
 
   it("a second launch (dark theme, Mask layer mode, keyboard only): the matte, results fitted to 4096 px, errors by code, cancel at once", async () => {
@@ -188,7 +191,7 @@ describe("the Figma plugin's UI, built, in a null-origin iframe", () => {
     expect(modelRequests(beforeNext)).toEqual([]);
     await harness.toUi({ type: "run-done", run: next.run, summary: { done: 1, failures: [], notes: [], cancelled: false } });
     await shows("#status", "Cut out 1 layer. Undo reverts the run in one step.");
-    await harness.page.locator("iframe").screenshot({ path: path.join(DOCS, "ui-dark.png") });
+    await harness.page.locator("iframe").screenshot({ path: path.join(SHOTS, "ui-dark.png") });
 
     const size = (file: string) => `${(statSync(path.join(PLUGIN_DIST, file)).size / 1024).toFixed(0)} kB`;
     const wasm = ortFile("ort-wasm-simd-threaded.wasm");

@@ -104,14 +104,15 @@ async function cutOut(run: number, job: ImageJob): Promise<void> {
   if (current?.id !== run || current.cancelling) return;
   const config = engineConfig();
   try {
-    if (config.engine !== "remote") {
+    // Loaded up front, so its download shows as such; under auto the cutout loads it, falling back to remove.bg if it cannot.
+    if (config.engine === "local" && !engine.loaded(config)) {
       progress.begin(engine.mode ? "Loading the model…" : "Starting the engine…");
       await engine.load(config);
     }
     if (current?.id !== run) return;
     const expected = config.engine === "remote" ? undefined : stats.cutoutMs[config.quality];
     progress.cutting(job, expected);
-    const result = await engine.cut(config, { bytes: job.bytes, options: { ...cutoutOptions(settings, job.matteOnly) } });
+    const result = await engine.cut(config, { bytes: job.bytes, options: cutoutOptions(settings, job.matteOnly) });
     if (current?.id !== run) return;
     if (result.engine === "local") {
       stats = { cutoutMs: { ...stats.cutoutMs, [config.quality]: Math.round(result.totalMs - result.modelLoadMs) } };

@@ -39,6 +39,7 @@ const WORKER_START_MS = 15_000;
 export class EngineClient {
   private channel: Promise<Channel> | undefined;
   private configured: string | undefined;
+  private loadedFor: string | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve(value: CutResult | undefined): void; reject(error: EngineError): void }>();
   /** What the worker asked to keep (the model form it built, onnxruntime's WASM), by key; one model at a time, each is tens of MB. */
@@ -54,6 +55,12 @@ export class EngineClient {
   async load(config: EngineConfig): Promise<void> {
     await this.configure(config);
     await this.call({ method: "load" });
+    this.loadedFor = this.configured;
+  }
+
+  /** Whether the worker has the model for `config` loaded (a new worker, after a cancel, has not). */
+  loaded(config: EngineConfig): boolean {
+    return this.loadedFor !== undefined && this.loadedFor === JSON.stringify(config);
   }
 
   async cut(config: EngineConfig, request: CutRequest): Promise<CutResult> {
@@ -68,6 +75,7 @@ export class EngineClient {
     void this.channel?.then((channel) => channel.terminate?.());
     this.channel = undefined;
     this.configured = undefined;
+    this.loadedFor = undefined;
     for (const { reject } of this.pending.values()) reject(new EngineError("cancelled", "Cancelled"));
     this.pending.clear();
     return true;
