@@ -26,12 +26,13 @@ const common = {
   logOverride: { "empty-import-meta": "silent" },
 };
 
-/** The WASM file of the onnxruntime-web the worker bundles, and its SHA-256 (the worker checks what the CDN serves against it). */
+/** The WASM file of the onnxruntime-web the worker bundles, its version and SHA-256 (the worker checks what the CDN serves against it). */
 async function onnxruntimeWasm() {
   const file = "ort-wasm-simd-threaded.wasm";
   const dist = path.dirname(createRequire(import.meta.url).resolve("onnxruntime-web/wasm"));
   const bytes = await readFile(path.join(dist, file));
-  return { file, sha256: createHash("sha256").update(bytes).digest("hex"), bytes: bytes.length };
+  const { version } = JSON.parse(await readFile(path.join(dist, "../package.json"), "utf8"));
+  return { file, version, sha256: createHash("sha256").update(bytes).digest("hex"), bytes: bytes.length };
 }
 
 /** Builds dist/code.js and dist/ui.html; returns their sizes in bytes. */
@@ -45,7 +46,7 @@ export async function buildFigmaPlugin() {
       entryPoints: [here("./src/ui/engine-worker.ts")],
       target: "es2022",
       minify: true,
-      define: { ORT_WASM: JSON.stringify({ file: wasm.file, sha256: wasm.sha256 }) },
+      define: { ORT_WASM: JSON.stringify({ file: wasm.file, sha256: wasm.sha256, version: wasm.version }) },
     }),
   ]);
   const ui = await build({

@@ -81,9 +81,19 @@ describe("the Figma plugin's UI, built, in a null-origin iframe", () => {
     await shows("#selection", "1 image selected");
     expect(await ui.locator("#mode-non-destructive").isChecked()).toBe(true);
     expect(await ui.locator("#quality-fast").isChecked()).toBe(true);
+    // A bad option is shown at its field, in the panel's words, and nothing is sent.
+    await ui.locator("#crop").check();
+    await ui.locator("#crop-margin").fill("lots");
+    await ui.locator("#run").click();
+    expect(await ui.locator("#crop-margin").getAttribute("aria-invalid")).toBe("true");
+    expect(await ui.locator(".problem").textContent()).toMatch(/Margin.*'lots'/);
+    await ui.locator("#crop-margin").fill("0");
+    await ui.locator("#crop").uncheck();
     await ui.locator("#run").click();
     const run = await harness.fromUi<{ run: number; settings: PluginSettings }>("run");
+    // The first run message is this one: the click with a bad margin sent nothing.
     expect(run.settings).toEqual(DEFAULT_SETTINGS);
+    expect(await ui.locator(".problem").count()).toBe(0);
 
     const before = harness.cdn.requests.length;
     const first = await harness.cut(run.run, "car-first", CAR);

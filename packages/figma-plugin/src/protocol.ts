@@ -172,7 +172,8 @@ export function settingsFrom(stored: unknown): PluginSettings {
   const record = settings as unknown as Record<string, unknown>;
   const choices = CHOICES as Record<string, readonly string[]>;
   for (const [key, value] of Object.entries(stored)) {
-    if (!Object.hasOwn(settings, key) || typeof value !== typeof record[key]) continue;
+    // Not Object.hasOwn: this runs in Figma's sandbox too, whose built-ins are only promised to ES2020.
+    if (!Object.keys(DEFAULT_SETTINGS).includes(key) || typeof value !== typeof record[key]) continue;
     if (choices[key] && !choices[key].includes(value as string)) continue;
     if (typeof value === "number" && !Number.isFinite(value)) continue;
     record[key] = value;

@@ -11,13 +11,12 @@ import {
   FIGMA_MAX_IMAGE_SIDE,
   type MainToUi,
   type PluginSettings,
-  REMOTE_API_HOSTS,
-  type RelayedRequest,
   type RunSummary,
   settingsFrom,
   type UiToMain,
 } from "../protocol.js";
 import type { FigmaApi, FigmaFetch, SceneNode } from "./figma-api.js";
+import { relay } from "./relay.js";
 import { PlacementError, placeCutout } from "./results.js";
 import { findImageWork, type ImageWork } from "./targets.js";
 
@@ -57,7 +56,7 @@ export class CutoutPlugin {
 
   receive(message: UiToMain): Promise<void> {
     // A remote request takes seconds: it must not hold up the messages behind it (a cancel, say).
-    if (message.type === "fetch") return this.relay(message);
+    if (message.type === "fetch") return relay(this.fetch, message).then((answer) => this.post({ type: "fetch-response", ...answer }));
     this.idle = this.idle.then(() => this.handle(message)).catch((error) => this.fail(error));
     return this.idle;
   }
@@ -102,33 +101,6 @@ export class CutoutPlugin {
       case "cancel":
         if (this.run?.id === message.run) this.finish(this.run, true);
         return;
-    }
-  }
-
-  /** Makes the remote engine's request for the UI, to the remote API's hosts only. */
-  private async relay({ id, url, method, headers, body }: RelayedRequest): Promise<void> {
-    let host = "";
-    try {
-      const parsed = new URL(url);
-      if (parsed.protocol === "https:") host = parsed.host;
-    } catch {
-      // Not a URL: refused below.
-    }
-    if (!REMOTE_API_HOSTS.includes(host)) {
-      return this.post({
-        type: "fetch-response",
-        id,
-        ok: false,
-        message: `Cutout forwards requests only to ${REMOTE_API_HOSTS.join(", ")}`,
-      });
-    }
-    try {
-      const response = await this.fetch(url, { method, headers, ...(body ? { body } : {}) });
-      const answer = new Uint8Array(await response.arrayBuffer());
-      const { status, statusText, headersObject } = response;
-      this.post({ type: "fetch-response", id, ok: true, status, statusText, headers: headersObject, body: answer });
-    } catch (error) {
-      this.post({ type: "fetch-response", id, ok: false, message: error instanceof Error ? error.message : String(error) });
     }
   }
 

@@ -6,6 +6,7 @@
  * give back: its model cache lives in the UI (MemoryModelCache), so a new
  * worker after a cancel does not download the model again.
  */
+import type { CutoutOptions } from "@cutout/core/browser";
 import type { EngineChoice, QualityChoice, RelayedRequest, RelayedResponse } from "../protocol.js";
 
 /** Everything that decides which engine the worker builds; a change builds a new one. */
@@ -20,8 +21,8 @@ export interface EngineConfig {
 
 export interface CutRequest {
   bytes: Uint8Array;
-  /** core's RemoveOptions (built and checked by the UI: cutout-options.ts). */
-  options: Record<string, unknown>;
+  /** core's options, built and checked by the UI (cutout-options.ts). */
+  options: CutoutOptions;
 }
 
 export interface CutResult {

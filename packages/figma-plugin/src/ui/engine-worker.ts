@@ -2,12 +2,12 @@
  * The engine, in a worker of the UI iframe (or, where the iframe may not
  * start workers, in the iframe itself behind a MessagePort: engine-client.ts).
  * It is core's BrowserRemover with onnxruntime-web's WASM build; this file
- * only wires messages to it and fits results to Figma's size limit.
+ * wires messages to it, keeps what it builds with the UI, and fits results
+ * to Figma's size limit.
  */
 import {
   BrowserRemover,
   browserCodec,
-  CutoutError,
   type CutoutResult,
   encodePngInBrowser,
   isCutoutError,
@@ -17,11 +17,10 @@ import {
 // The WASM build only: every quality preset runs int8, which has no WebGPU kernel (QLinearConv), and
 // this build's .wasm is half the download of the build with WebGPU (14 against 28 MB).
 import * as ort from "onnxruntime-web/wasm";
-import { FIGMA_MAX_IMAGE_SIDE, type RelayedResponse } from "../protocol.js";
+import { FIGMA_MAX_IMAGE_SIDE } from "../protocol.js";
 import type { CutResult, EngineConfig, FromWorker, ToWorker } from "./engine-protocol.js";
-
-/** onnxruntime-web's WASM file and its SHA-256, from the package the build bundled (build.config.mjs). */
-declare const ORT_WASM: { file: string; sha256: string };
+import { fetchOnnxruntimeWasm, ONNXRUNTIME_WASM } from "./onnxruntime-wasm.js";
+import { relayFetch } from "./relayed-fetch.js";
 
 interface Port {
   postMessage(message: FromWorker): void;
@@ -49,39 +48,11 @@ const uiCache: ModelCache = {
   },
 };
 
-let nextFetch = 1;
-const fetchReplies = new Map<number, (response: RelayedResponse) => void>();
-const directFetch = globalThis.fetch.bind(globalThis);
-
-/**
- * The CDN is fetched from here; anything else (the remote engine's API,
- * which need not allow a null origin's requests) is made by the main thread,
- * whose fetch knows no CORS. core's remote client calls the global fetch, so
- * it goes through this without knowing.
- */
-globalThis.fetch = async (input, init) => {
-  const request = new Request(input, init);
-  if (cdnBase && request.url.startsWith(cdnBase)) return directFetch(request);
-  const { signal } = request;
-  signal.throwIfAborted();
-  const body = request.method === "GET" || request.method === "HEAD" ? undefined : new Uint8Array(await request.arrayBuffer());
-  const id = nextFetch++;
-  const reply = new Promise<RelayedResponse>((resolve, reject) => {
-    fetchReplies.set(id, resolve);
-    signal.addEventListener(
-      "abort",
-      () => {
-        fetchReplies.delete(id);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
-  port.postMessage({ fetchRequest: { id, url: request.url, method: request.method, headers: Object.fromEntries(request.headers), body } });
-  const answer = await reply;
-  if (!answer.ok) throw new TypeError(answer.message);
-  return new Response(answer.body as BodyInit, { status: answer.status, statusText: answer.statusText, headers: answer.headers });
-};
+/** The CDN directly, the rest through the main thread. */
+const answerFetch = relayFetch(
+  (fetchRequest) => port.postMessage({ fetchRequest }),
+  (url) => cdnBase !== "" && url.startsWith(cdnBase),
+);
 
 async function configure(config: EngineConfig): Promise<void> {
   const key = JSON.stringify(config);
@@ -104,29 +75,12 @@ async function configure(config: EngineConfig): Promise<void> {
   });
 }
 
-/**
- * onnxruntime's .wasm, fetched here and checked against the SHA-256 of the
- * file the build bundled against. Passed as bytes, onnxruntime uses the glue
- * code bundled with it; given a URL instead, it would import its .mjs glue
- * from the CDN at run time, which the iframe's policy (and a null origin's
- * script URL guessing) refuses. Kept by the UI with the model.
- */
+/** onnxruntime's WASM, kept by the UI with the model so a new worker does not fetch it again. */
 async function onnxruntimeWasm(): Promise<Uint8Array> {
-  const url = `${cdnBase}onnxruntime-web@${ort.env.versions.web}/dist/${ORT_WASM.file}`;
-  const kept = await uiCache.get(ORT_WASM.sha256);
+  const kept = await uiCache.get(ONNXRUNTIME_WASM.sha256);
   if (kept) return kept;
-  let bytes: Uint8Array;
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(120_000) });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    bytes = new Uint8Array(await response.arrayBuffer());
-  } catch (error) {
-    throw new CutoutError("model_unavailable", `onnxruntime's WebAssembly could not be fetched from ${url}: ${(error as Error).message}`);
-  }
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as BufferSource));
-  const hex = Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
-  if (hex !== ORT_WASM.sha256) throw new CutoutError("model_unavailable", `${url} does not match its SHA-256 (${hex.slice(0, 12)}…)`);
-  await uiCache.put(ORT_WASM.sha256, bytes);
+  const bytes = await fetchOnnxruntimeWasm(cdnBase);
+  await uiCache.put(ONNXRUNTIME_WASM.sha256, bytes);
   return bytes;
 }
 
@@ -158,8 +112,7 @@ async function fitToFigma(result: CutoutResult): Promise<Pick<CutResult, "image"
 
 port.onmessage = async ({ data }) => {
   if ("fetchReply" in data) {
-    fetchReplies.get(data.fetchReply.id)?.(data.fetchReply);
-    fetchReplies.delete(data.fetchReply.id);
+    answerFetch(data.fetchReply);
     return;
   }
   if ("cacheReply" in data) {
@@ -177,7 +130,7 @@ port.onmessage = async ({ data }) => {
       await remover.load();
       return port.postMessage({ id: data.id, ok: true });
     }
-    const result = await cut(data.request.bytes, data.request.options as RemoveOptions);
+    const result = await cut(data.request.bytes, data.request.options);
     port.postMessage({ id: data.id, ok: true, result });
   } catch (error) {
     const code = isCutoutError(error) ? error.code : "unexpected";
