@@ -3,7 +3,7 @@
 // - dist/ui.html: the UI, one file with its script inline (Figma loads it into a
 //   null-origin iframe that runs only inline script). The engine's worker script
 //   (core's browser adapter and onnxruntime-web's WASM build) is bundled first and
-//   inlined into it as text; the model and onnxruntime's .wasm file (14 MB) are
+//   inlined into it as text; the model and onnxruntime's .wasm file are
 //   fetched at run time from the CDN the manifest allows.
 import { createHash } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";

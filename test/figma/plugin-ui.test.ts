@@ -206,7 +206,7 @@ describe("the Figma plugin's UI, built, in a null-origin iframe", () => {
     const size = (file: string) => `${(statSync(path.join(PLUGIN_DIST, file)).size / 1024).toFixed(0)} kB`;
     const wasm = ortFile("ort-wasm-simd-threaded.wasm");
     figures.push(
-      `sizes: dist/ui.html ${size("ui.html")}, dist/code.js ${size("code.js")}; fetched: onnxruntime-web's WASM ${(wasm.bytes / 1024 / 1024).toFixed(1)} MB`,
+      `sizes: dist/ui.html ${size("ui.html")}, dist/code.js ${size("code.js")}; fetched: onnxruntime-web's WASM ${(wasm.bytes / 1e6).toFixed(1)} MB`,
     );
   });
 

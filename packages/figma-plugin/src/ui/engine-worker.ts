@@ -15,7 +15,7 @@ import {
   type RemoveOptions,
 } from "@cutout/core/browser";
 // The WASM build only: every quality preset runs int8, which has no WebGPU kernel (QLinearConv), and
-// this build's .wasm is half the download of the build with WebGPU (14 against 28 MB).
+// this build's .wasm is half the download of the build with WebGPU (README: sizes).
 import * as ort from "onnxruntime-web/wasm";
 import { FIGMA_MAX_IMAGE_SIDE } from "../protocol.js";
 import type { CutResult, EngineConfig, FromWorker, ToWorker } from "./engine-protocol.js";
