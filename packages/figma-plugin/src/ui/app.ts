@@ -198,7 +198,7 @@ function showQualityHint(): void {
   const words = {
     fast: "Model input 704 px, the quickest; as accurate as the others on our test set",
     balanced: "Model input 896 px",
-    best: "Model input 1024 px, about twice Fast's time",
+    best: "Model input 1024 px, nearly twice Fast's time",
   };
   const time = ms ? ` About ${(ms / 1000).toFixed(1)} s per photo on this computer.` : "";
   element("quality-hint").textContent = `${words[settings.quality]}.${time}`;

@@ -72,13 +72,18 @@ export class EngineClient {
   cancel(): boolean {
     if (this.pending.size === 0) return true;
     if (this.mode !== "worker") return false;
+    this.stop(new EngineError("cancelled", "Cancelled"));
+    return true;
+  }
+
+  /** Ends the worker and fails what it had in hand; the next call starts a new one. */
+  private stop(error: EngineError): void {
     void this.channel?.then((channel) => channel.terminate?.());
     this.channel = undefined;
     this.configured = undefined;
     this.loadedFor = undefined;
-    for (const { reject } of this.pending.values()) reject(new EngineError("cancelled", "Cancelled"));
+    for (const { reject } of this.pending.values()) reject(error);
     this.pending.clear();
-    return true;
   }
 
   /** The main thread's answer to a request the worker asked it to make. */
@@ -149,6 +154,11 @@ export class EngineClient {
 
   private listen(channel: Channel): Channel {
     channel.onmessage = (event) => this.receive(channel, event.data);
+    // A worker that dies (out of memory, say) must not leave a run waiting for ever.
+    if (channel instanceof Worker) {
+      channel.onerror = (event) =>
+        this.stop(new EngineError("inference_failed", `The engine stopped: ${event.message || "the worker failed"}`));
+    }
     return channel;
   }
 }
