@@ -8,6 +8,7 @@ import { readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { buildFigmaPlugin } from "../packages/figma-plugin/build.config.mjs";
 import { actionBundle } from "../packages/github-action/build.config.mjs";
 import { buildKernels } from "./build-kernels.mjs";
 
@@ -69,6 +70,8 @@ const [nodeBuild, , pureBuild] = await Promise.all([
   }),
   // The GitHub Action's bundle (dist/index.js); scripts/package.mjs there adds the native modules.
   build(actionBundle),
+  // The Figma plugin: dist/code.js and dist/ui.html (see its build.config.mjs).
+  buildFigmaPlugin(),
   declarations(),
 ]);
 

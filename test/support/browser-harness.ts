@@ -56,8 +56,11 @@ export interface CdnServer {
   close(): Promise<void>;
 }
 
-/** The CDN stand-in and the host page, on one local server. */
-export async function startCdn(pageScript: string): Promise<CdnServer> {
+/** jsDelivr's caching of a versioned npm file, for tests that measure what the browser keeps between page loads. */
+export const NPM_CDN_CACHE_CONTROL = "public, max-age=31536000, s-maxage=31536000, immutable";
+
+/** The CDN stand-in and the host page, on one local server; `cacheControl` is sent with the package files (none by default). */
+export async function startCdn(pageScript: string, options: { cacheControl?: string } = {}): Promise<CdnServer> {
   const model = modelPackageFiles();
   // The default model's first chunk is the one the broken CDNs corrupt or lose.
   const { source } = getModelSpec();
@@ -89,6 +92,7 @@ export async function startCdn(pageScript: string): Promise<CdnServer> {
       "content-type": file.endsWith(".wasm") ? "application/wasm" : file.endsWith(".mjs") ? "text/javascript" : "application/octet-stream",
       "content-length": statSync(file).size,
       "access-control-allow-origin": "*",
+      ...(options.cacheControl ? { "cache-control": options.cacheControl } : {}),
     });
     createReadStream(file).pipe(response);
   });
