@@ -9,5 +9,5 @@ export {
   Remover,
   removeBackground,
 } from "./node/remover.js";
-export { writeFileAtomic } from "./node/write-atomic.js";
+export { type WriteOptions, writeFileAtomic } from "./node/write-atomic.js";
 export * from "./pure.js";
