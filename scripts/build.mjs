@@ -4,6 +4,7 @@ import { readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { build } from "esbuild";
 import { actionBundle } from "../packages/github-action/build.config.mjs";
+import { extensionBundle } from "../packages/vscode-extension/build.config.mjs";
 import { buildKernels } from "./build-kernels.mjs";
 
 const external = ["sharp", "onnxruntime-node", "onnxruntime-common", "onnxruntime-web"];
@@ -43,6 +44,8 @@ const [coreBuild, , pureBuild] = await Promise.all([
   }),
   // The GitHub Action's bundle (dist/index.js); scripts/package.mjs there adds the native modules.
   build(actionBundle),
+  // The VS Code extension (CommonJS); scripts/package.mjs there builds the .vsix.
+  build(extensionBundle),
 ]);
 
 // Split chunks get new hashed names whenever their code changes: drop the ones neither build into it wrote.
