@@ -44,8 +44,6 @@ const [coreBuild, , pureBuild] = await Promise.all([
   }),
   // The GitHub Action's bundle (dist/index.js); scripts/package.mjs there adds the native modules.
   build(actionBundle),
-  // The VS Code extension (CommonJS); scripts/package.mjs there builds the .vsix.
-  build(extensionBundle),
 ]);
 
 // Split chunks get new hashed names whenever their code changes: drop the ones neither build into it wrote.
@@ -54,3 +52,7 @@ const written = new Set(outputs.map((file) => path.basename(file)));
 for (const file of readdirSync(core)) {
   if (/\.js(\.map)?$/.test(file) && !written.has(file)) rmSync(path.join(core, file));
 }
+
+// The VS Code extension (CommonJS) bundles @cutout/core as published (its dist/), so it comes after core's build;
+// scripts/package.mjs there builds the .vsix.
+await build(extensionBundle);

@@ -19,7 +19,6 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { buildKernels } from "../../../scripts/build-kernels.mjs";
 import { copyNativeModules } from "../../../scripts/native-modules.mjs";
 import { extensionBundle } from "../build.config.mjs";
 
@@ -38,8 +37,8 @@ export async function packageExtension({ target = "linux-x64", out } = {}) {
   rmSync(stage, { recursive: true, force: true });
   mkdirSync(stage, { recursive: true });
 
-  // The bundles import the refinement kernels' bytes, which the build generates.
-  await buildKernels();
+  // The bundles take @cutout/core as published (its dist/): the workspace build makes it current.
+  await import("../../../scripts/build.mjs");
   await build({ ...extensionBundle, outdir: path.join(stage, "dist"), sourcemap: false });
   cpSync(path.join(EXTENSION, "media"), path.join(stage, "media"), { recursive: true });
   if (existsSync(path.join(EXTENSION, "docs"))) cpSync(path.join(EXTENSION, "docs"), path.join(stage, "docs"), { recursive: true });

@@ -43,7 +43,8 @@ export function toOptions(choices: Choices): RemoveOptions {
 
 /** Core's message for one value of one option, or undefined when it is fine: the input boxes' validation. */
 export function checkOption(name: "bgColor" | "bgBlur" | "bgGradient" | "cropMargin", value: string): string | undefined {
-  const result = validateCutoutOptions({ [name]: value });
+  // A margin means something only with crop, and core says so: ask about the margin alone.
+  const result = validateCutoutOptions(name === "cropMargin" ? { crop: true, cropMargin: value } : { [name]: value });
   return result.ok ? undefined : result.errors[0]?.message;
 }
 

@@ -5,14 +5,14 @@
  * image, else a file picker).
  */
 import path from "node:path";
-import { IMAGE_EXTENSIONS } from "@cutout/core/pure";
+import { fetchRemoteAccount, IMAGE_EXTENSIONS, isCutoutError, REMOTE_PROVIDERS } from "@cutout/core/pure";
 import * as vscode from "vscode";
 import { toOptions } from "./choices.js";
 import { askChoices } from "./choices-flow.js";
 import { showCompare } from "./compare.js";
-import { ACTION_LABELS, type Action, type Explained } from "./errors.js";
+import { ACTION_LABELS, type Action, type Explained, explain } from "./errors.js";
 import { type Run, removeBackgrounds, type Services } from "./run.js";
-import { clearApiKey, setApiKey } from "./secrets.js";
+import { askApiKey, clearApiKey, storeApiKey } from "./secrets.js";
 import { engineConfig, outputSettings } from "./settings.js";
 
 export const COMMANDS = {
@@ -54,8 +54,11 @@ export function commandHandlers(services: Services): Record<CommandId, (...args:
       return pair && showCompare(services.context.extensionUri, pair);
     },
     [COMMANDS.setApiKey]: async () => {
-      const provider = await pickProvider(services, "Set the API key of");
-      if (!provider || !(await setApiKey(services.context.secrets, provider))) return false;
+      const provider = await pickProvider("Set the API key of");
+      if (!provider) return false;
+      const key = await askApiKey(REMOTE_PROVIDERS[provider]!.label);
+      if (key === undefined || !(await checkWithProvider(provider, key, services))) return false;
+      await storeApiKey(services.context.secrets, provider, key);
       const config = vscode.workspace.getConfiguration("cutout");
       if (provider !== engineConfig().provider) await config.update("provider", provider, vscode.ConfigurationTarget.Global);
       if (engineConfig().engine === "local") {
@@ -63,7 +66,7 @@ export function commandHandlers(services: Services): Record<CommandId, (...args:
         const always = "Always use remote";
         void vscode.window
           .showInformationMessage(
-            `Cutout: key saved for ${provider}. Images are still cut out locally; use the provider when the local model cannot run, or for every image?`,
+            `Cutout: key saved for ${REMOTE_PROVIDERS[provider]!.label}. Images are still cut out locally: use the provider when the local model cannot run, or for every image?`,
             fallback,
             always,
           )
@@ -74,13 +77,43 @@ export function commandHandlers(services: Services): Record<CommandId, (...args:
       return true;
     },
     [COMMANDS.clearApiKey]: async () => {
-      const provider = await pickProvider(services, "Clear the API key of");
+      const provider = await pickProvider("Clear the API key of");
       if (!provider) return false;
       await clearApiKey(services.context.secrets, provider);
       void vscode.window.showInformationMessage(`Cutout: the API key for ${provider} is cleared.`);
       return true;
     },
   };
+}
+
+/**
+ * A key is checked where the provider can tell (its account endpoint): a
+ * refused key is not saved. When the check cannot run (offline, no endpoint
+ * set yet), the key is saved and the user told so.
+ */
+async function checkWithProvider(provider: string, apiKey: string, services: Services): Promise<boolean> {
+  const { label, account } = REMOTE_PROVIDERS[provider]!;
+  if (!account) return true;
+  const url = engineConfig().remoteUrl;
+  try {
+    const balance = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Cutout: checking the key with ${label}` },
+      () => fetchRemoteAccount({ provider, apiKey, retries: 0, timeoutMs: 15_000, ...(url ? { url } : {}) }),
+    );
+    services.log.info(
+      `${label} accepted the key: ${balance.credits.total} credits${balance.freeCalls === undefined ? "" : `, ${balance.freeCalls} free calls`}`,
+    );
+    return true;
+  } catch (error) {
+    const explained = explain(error);
+    if (isCutoutError(error) && error.code === "remote_auth_failed") {
+      void services.report(explained);
+      return false;
+    }
+    services.log.warn(`The key for ${label} could not be checked: ${explained.message}`);
+    void vscode.window.showWarningMessage(`Cutout: the key is saved, but ${label} could not check it now (${explained.code}).`);
+    return true;
+  }
 }
 
 function isImage(uri: vscode.Uri): boolean {
@@ -128,16 +161,12 @@ function activeImage(): vscode.Uri | undefined {
   return isUri(input?.uri) && isImage(input.uri) ? input.uri : undefined;
 }
 
-async function pickProvider(services: Services, verb: string): Promise<string | undefined> {
-  const property = services.context.extension.packageJSON.contributes.configuration.properties["cutout.provider"] as {
-    enum: string[];
-    enumDescriptions: string[];
-  };
+async function pickProvider(verb: string): Promise<string | undefined> {
   const current = engineConfig().provider;
-  const items = property.enum.map((id, i) => ({ label: id, description: property.enumDescriptions[i] ?? "", picked: id === current }));
-  items.sort((a, b) => Number(b.picked) - Number(a.picked));
+  const providers = Object.values(REMOTE_PROVIDERS).sort((a, b) => Number(b.id === current) - Number(a.id === current));
+  const items = providers.map((p) => ({ label: p.label, description: p.id === current ? "current provider" : "", id: p.id }));
   const chosen = await vscode.window.showQuickPick(items, { title: `Cutout: ${verb}`, placeHolder: "Provider" });
-  return chosen?.label;
+  return chosen?.id;
 }
 
 /**

@@ -22,17 +22,20 @@ export function checkApiKey(value: string): string | undefined {
   return undefined;
 }
 
-export async function setApiKey(secrets: vscode.SecretStorage, provider: string): Promise<boolean> {
+/** Asks for a key (masked); undefined when the user cancels. */
+export async function askApiKey(label: string): Promise<string | undefined> {
   const value = await vscode.window.showInputBox({
-    title: `Cutout: API key for ${provider}`,
-    prompt: "Kept in VS Code's secret storage, never in settings. Used only for the remote and auto engines.",
+    title: `Cutout: API key for ${label}`,
+    prompt: "Kept in VS Code's secret storage, never in settings. Used only by the remote and auto engines.",
     password: true,
     ignoreFocusOut: true,
     validateInput: checkApiKey,
   });
-  if (value === undefined) return false;
-  await secrets.store(secretName(provider), value.trim());
-  return true;
+  return value?.trim();
+}
+
+export async function storeApiKey(secrets: vscode.SecretStorage, provider: string, key: string): Promise<void> {
+  await secrets.store(secretName(provider), key);
 }
 
 export async function clearApiKey(secrets: vscode.SecretStorage, provider: string): Promise<void> {
