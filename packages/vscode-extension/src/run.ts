@@ -63,7 +63,11 @@ export async function removeBackgrounds(services: Services, images: vscode.Uri[]
         const counts = images.length > 1 ? `${i + 1} of ${images.length}: ` : "";
         progress.report({ message: `${counts}${path.basename(image)}` });
         const started = performance.now();
-        const onModel = (p: ModelProgress) => progress.report({ message: `${counts}${describeModelProgress(p)}` });
+        // The model's phases show while they run; once one is done the image's name is back.
+        const onModel = (p: ModelProgress) => {
+          const done = p.total !== undefined && p.received >= p.total;
+          progress.report({ message: `${counts}${done ? path.basename(image) : describeModelProgress(p)}` });
+        };
         try {
           const output = outputSettings(uri);
           const format = options.format ?? output.format;

@@ -9,8 +9,9 @@ import { existsSync } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { loadModel } from "../../../models/src/index.js";
 import { checkPng, decode } from "../../../test/support/cli.js";
-import type { Run } from "../src/run.js";
+import { describeModelProgress, type Run } from "../src/run.js";
 import { activate, CAR, explorer, type Harness } from "./support/harness.js";
 import * as vscode from "./support/vscode-double.js";
 
@@ -198,6 +199,40 @@ describe("Remove background", () => {
     vscode.user.openDialogs.push(undefined); // the picker, dismissed
     expect(await h.run("cutout.removeBackground")).toBeUndefined();
     expect(vscode.user.progress).toHaveLength(1);
+  });
+});
+
+describe("a first run", () => {
+  it("shows the model's own progress in the notification (here: building its int8 form, once per machine)", async () => {
+    // A cache holding only the downloaded model: the engine prepares the int8 form first, and says so.
+    const cache = await h.folder("fresh cache");
+    const downloaded = await loadModel({ model: "isnet-fp16" });
+    await fs.mkdir(path.join(cache, "models"));
+    await fs.copyFile(downloaded.path, path.join(cache, "models", path.basename(downloaded.path)));
+    const saved = process.env.CUTOUT_CACHE_DIR;
+    process.env.CUTOUT_CACHE_DIR = cache;
+    try {
+      vscode.setSetting("cutout.threads", 1); // another engine setting: a new engine process, which sees this cache
+      const dir = await h.folder("first");
+      const run = await h.run<Run>("cutout.removeBackground", ...explorer(await photo(dir, "car.jpg")));
+      expect(run.outcomes[0]).toMatchObject({ output: path.join(dir, "car.cutout.png") });
+    } finally {
+      if (saved === undefined) delete process.env.CUTOUT_CACHE_DIR;
+      else process.env.CUTOUT_CACHE_DIR = saved;
+    }
+    const messages = vscode.user.progress[0]!.reports.flatMap((r) => (r.message ? [r.message] : []));
+    expect(messages).toContain("Preparing the model for this machine (once)");
+    expect(messages.at(-1)).toBe("car.jpg");
+    expect((await fs.readdir(path.join(cache, "models"))).some((f) => f.includes("-int8-"))).toBe(true);
+  });
+
+  it("words each phase of the model's download", () => {
+    expect(describeModelProgress({ type: "progress", phase: "download", received: 45e6, total: 113e6 })).toBe(
+      "Downloading the model: 45 MB of 113 MB",
+    );
+    expect(describeModelProgress({ type: "progress", phase: "download", received: 2e6 })).toBe("Downloading the model: 2 MB");
+    expect(describeModelProgress({ type: "progress", phase: "verify", received: 0 })).toBe("Checking the model");
+    expect(describeModelProgress({ type: "progress", phase: "assemble", received: 0 })).toBe("Unpacking the model");
   });
 });
 
