@@ -16,7 +16,7 @@ import os from "node:os";
 import path from "node:path";
 import { type Browser, chromium, type Frame, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { decode, FIXTURES, ROOT, runCli } from "../support/cli";
+import { decode, FIXTURES, jsonLines, ROOT, runCli } from "../support/cli";
 import { type CodeServer, installExtension, startCodeServer } from "../support/code-server";
 import { CHROMIUM_ARGS, chromiumPath, node24 } from "../support/hosts";
 import { iouAtHalf } from "../support/mattes";
@@ -174,7 +174,7 @@ describe("the .vsix", () => {
 });
 
 describe("in code-server", () => {
-  it("the explorer's context menu offers the commands on images", async () => {
+  it("the explorer's context menu and an image editor's title bar offer the commands", async () => {
     await openMenu(CAR, "Compare with cutout");
     try {
       const entries = (await page.getByRole("menuitem").allInnerTexts()).map((t) => t.split("\n")[0]);
@@ -183,6 +183,9 @@ describe("in code-server", () => {
     } finally {
       await page.keyboard.press("Escape");
     }
+    // The image opened in VS Code's image preview: Remove background is in its title bar.
+    await treeItem(CAR).dblclick();
+    await page.locator('.editor-actions [aria-label="Remove background"]').waitFor();
   });
 
   it("Remove background writes <name>.cutout.png beside each photo; a first and a second image, timed from the click", async () => {
@@ -199,8 +202,17 @@ describe("in code-server", () => {
 
   it("the cutouts agree with the CLI's on the same photos", async () => {
     const cli = path.join(home, "cli");
-    const result = await runCli([path.join(photos, CAR), path.join(photos, GIRL), "-o", `${cli}/`, "-q"], { cwd: home });
+    const result = await runCli([path.join(photos, CAR), path.join(photos, GIRL), "-o", `${cli}/`, "-q", "--json"], { cwd: home });
     expect(result.code, result.stderr).toBe(0);
+    // The baseline for the click-to-file times: the CLI's own time per photo, on this machine, in this run.
+    const totals = jsonLines(result.stdout).map((line) => Math.round(line.timings?.total ?? Number.NaN));
+    process.stdout.write(
+      `[vscode] the CLI on the same photos (CPU ${CPU}): ${totals.join(" ms, ")} ms (first with the model's load); the whole CLI run ${Math.round(result.ms)} ms\n`,
+    );
+    const engineLines = cutoutLog()
+      .split("\n")
+      .filter((l) => l.includes(".cutout.png ("));
+    process.stdout.write(`[vscode] the extension's log:\n${engineLines.slice(0, 2).join("\n")}\n`);
     for (const name of ["car ü 1", "anime girl ü"]) {
       const ours = await decode(path.join(photos, `${name}.cutout.png`));
       const theirs = await decode(path.join(cli, `${name}.cutout.png`));

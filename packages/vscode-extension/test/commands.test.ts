@@ -8,34 +8,16 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { loadModel } from "../../../models/src/index.js";
 import { checkPng, decode } from "../../../test/support/cli.js";
 import { describeModelProgress, type Run } from "../src/run.js";
-import { activate, CAR, explorer, type Harness } from "./support/harness.js";
+import { explorer, photo, useExtension } from "./support/harness.js";
 import * as vscode from "./support/vscode-double.js";
 
 vi.mock("vscode", () => import("./support/vscode-double.js"));
 
-let h: Harness;
-
-beforeAll(async () => {
-  h = await activate();
-});
-afterAll(async () => {
-  await h.close();
-});
-beforeEach(() => {
-  vscode.resetUser();
-  vscode.resetSettings();
-  vscode.setSetting("cutout.quality", "fast");
-});
-
-async function photo(dir: string, name: string): Promise<string> {
-  const file = path.join(dir, name);
-  await fs.copyFile(CAR, file);
-  return file;
-}
+const h = useExtension({ "cutout.quality": "fast" });
 
 const sha = async (file: string) =>
   createHash("sha256")

@@ -3,12 +3,11 @@
  * the command finding the image/cutout pair from either side.
  */
 import { existsSync } from "node:fs";
-import fs from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { compareHtml } from "../src/compare.js";
 import type { Run } from "../src/run.js";
-import { activate, CAR, EXTENSION, explorer, type Harness } from "./support/harness.js";
+import { EXTENSION, explorer, photo, useExtension } from "./support/harness.js";
 import * as vscode from "./support/vscode-double.js";
 
 vi.mock("vscode", () => import("./support/vscode-double.js"));
@@ -65,25 +64,13 @@ describe("the Compare page", () => {
 });
 
 describe("the Compare command", () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await activate();
-  });
-  afterAll(async () => {
-    await h.close();
-  });
-  beforeEach(() => {
-    vscode.resetUser();
-    vscode.resetSettings();
-    vscode.setSetting("cutout.quality", "fast");
-  });
+  const h = useExtension({ "cutout.quality": "fast" });
 
   it("opens the pair from the image or from the cutout, also in an output folder, and reuses its panel", async () => {
     const ws = await h.folder("compare ü");
     vscode.openFolders(ws);
     vscode.setSetting("cutout.outputFolder", "out");
-    const image = path.join(ws, "car ü.jpg");
-    await fs.copyFile(CAR, image);
+    const image = await photo(ws, "car ü.jpg");
     const run = await h.run<Run>("cutout.removeBackground", ...explorer(image));
     const cutout = path.join(ws, "out", "car ü.cutout.png");
     expect(run.outcomes[0]).toMatchObject({ output: cutout });
@@ -107,17 +94,15 @@ describe("the Compare command", () => {
 
   it("finds a cutout by name beside its image, a numbered one included", async () => {
     const dir = await h.folder("by-name");
-    const image = path.join(dir, "shoe.jpg");
-    await fs.copyFile(CAR, image);
-    await fs.copyFile(CAR, path.join(dir, "shoe.cutout-3.png"));
+    await photo(dir, "shoe.jpg");
+    await photo(dir, "shoe.cutout-3.png");
     const panel = await h.run<vscode.WebviewPanel>("cutout.compare", vscode.Uri.file(path.join(dir, "shoe.cutout-3.png")));
     expect(panel.title).toBe("Compare: shoe.jpg");
   });
 
   it("offers to make the cutout first when there is none", async () => {
     const dir = await h.folder("none yet");
-    const image = path.join(dir, "car.jpg");
-    await fs.copyFile(CAR, image);
+    const image = await photo(dir, "car.jpg");
     vscode.user.clicks.push("Remove background");
     const panel = await h.run<vscode.WebviewPanel>("cutout.compare", vscode.Uri.file(image));
     expect(vscode.user.shown[0]).toMatchObject({ message: "Cutout: car.jpg has no cutout yet.", items: ["Remove background"] });

@@ -100,11 +100,22 @@ describe("the engine process", () => {
     });
   });
 
+  it("close() with an image in hand stops at once (the window is closing); the next image starts a new process", async () => {
+    const busy = client.remove(CAR, {}, plan("h"), { ...FAST, threads: 1 });
+    const stopping = children();
+    await client.close();
+    await expect(busy).rejects.toMatchObject({ code: "inference_failed" });
+    await vi.waitFor(() => expect(stopping.filter(alive)).toEqual([]), { timeout: 10_000 });
+    expect((await fs.readdir(dir)).filter((f) => f.startsWith("h.") || f.endsWith(".tmp"))).toEqual([]);
+    const after = await client.remove(CAR, {}, plan("i"), { ...FAST, threads: 1 });
+    expect(path.basename(after.output)).toBe("i.cutout.png");
+  });
+
   it("close() releases the model: the process exits", async () => {
     const running = children();
     expect(running.length).toBeGreaterThan(0);
     await client.close();
-    expect(running.every((pid) => !alive(pid))).toBe(true);
+    await vi.waitFor(() => expect(running.filter(alive)).toEqual([]), { timeout: 10_000 });
     expect(children()).toEqual([]);
   });
 });

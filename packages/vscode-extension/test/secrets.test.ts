@@ -12,7 +12,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { type StandIn, startStandIn } from "../../../test/support/provider-standin.js";
 import { explain } from "../src/errors.js";
 import type { Run } from "../src/run.js";
-import { activate, CAR, explorer, type Harness } from "./support/harness.js";
+import { CAR, explorer, photo, useExtension } from "./support/harness.js";
 import * as vscode from "./support/vscode-double.js";
 
 vi.mock("vscode", () => import("./support/vscode-double.js"));
@@ -21,20 +21,16 @@ const KEY = "sk-test-0123456789abcdef";
 const ACCOUNT = { data: { attributes: { credits: { total: 42, subscription: 40, payg: 2 }, api: { free_calls: 50 } } } };
 const REFUSED = { status: 403, json: { errors: [{ title: `API Key invalid: ${KEY}`, code: "auth_failed" }] } };
 
-let h: Harness;
+const h = useExtension();
 let provider: StandIn;
 
 beforeAll(async () => {
-  h = await activate();
   provider = await startStandIn();
 });
-afterAll(async () => {
+afterAll(() => {
   provider.close();
-  await h.close();
 });
 beforeEach(async () => {
-  vscode.resetUser();
-  vscode.resetSettings();
   vscode.setSetting("cutout.remoteUrl", provider.origin);
   provider.requests.length = 0;
   for (const [name] of h.context.secrets.entries()) await h.context.secrets.delete(name);
@@ -98,7 +94,7 @@ describe("the remote engine", () => {
   it("without a key: nothing runs, and the notification's Set API key starts the command", async () => {
     vscode.setSetting("cutout.engine", "remote");
     const dir = await h.folder("no-key");
-    await fs.copyFile(CAR, path.join(dir, "car.jpg"));
+    await photo(dir, "car.jpg");
     vscode.user.clicks.push("Set API key");
     vscode.user.quickPicks.push(undefined); // then dismisses the provider pick
     expect(await h.run("cutout.removeBackground", ...explorer(path.join(dir, "car.jpg")))).toBeUndefined();
@@ -111,8 +107,7 @@ describe("the remote engine", () => {
     vscode.setSetting("cutout.engine", "remote");
     await h.context.secrets.store("cutout.apiKey.removebg", KEY);
     const dir = await h.folder("remote");
-    const image = path.join(dir, "car.jpg");
-    await fs.copyFile(CAR, image);
+    const image = await photo(dir, "car.jpg");
 
     provider.script(REFUSED);
     let run = await h.run<Run>("cutout.removeBackground", ...explorer(image));

@@ -58,11 +58,21 @@ export class EngineClient {
     return result;
   }
 
-  /** Stops the engine process, releasing the model. */
+  /**
+   * Stops the engine process now, releasing the model (deactivate: the window
+   * is closing). An image in hand is abandoned: its file is written
+   * atomically, so none is left half-written.
+   */
   async close(): Promise<void> {
     const engine = this.current;
     this.current = undefined;
-    if (engine) await this.retire(engine);
+    if (!engine) return;
+    if (engine.pending.size > 0) {
+      engine.process.kill("SIGTERM");
+      await engine.exited;
+      return;
+    }
+    await this.retire(engine);
   }
 
   private engineFor(settings: EngineSettings): Engine {

@@ -8,6 +8,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { buildOnce, FIXTURES } from "../../../../test/support/cli.js";
 import * as vscode from "./vscode-double.js";
 
@@ -57,4 +58,47 @@ export async function activate(): Promise<Harness> {
 export function explorer(...files: string[]): [vscode.Uri, vscode.Uri[]] {
   const uris = files.map((f) => vscode.Uri.file(f));
   return [uris[0]!, uris];
+}
+
+/**
+ * The extension for a whole test file: activated once, closed at the end;
+ * before each test the scripted user and the settings start afresh, with
+ * `settings` set as the user's.
+ */
+export function useExtension(settings: Record<string, unknown> = {}): Harness {
+  let current: Harness | undefined;
+  beforeAll(async () => {
+    current = await activate();
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  beforeEach(() => {
+    vscode.resetUser();
+    vscode.resetSettings();
+    for (const [name, value] of Object.entries(settings)) vscode.setSetting(name, value);
+  });
+  const live = () => {
+    if (!current) throw new Error("the extension is not active yet");
+    return current;
+  };
+  return {
+    get extension() {
+      return live().extension;
+    },
+    get context() {
+      return live().context;
+    },
+    folder: (label) => live().folder(label),
+    run: (command, ...args) => live().run(command, ...args),
+    log: () => live().log(),
+    close: () => live().close(),
+  };
+}
+
+/** A copy of the car photo at `dir/name`. */
+export async function photo(dir: string, name: string): Promise<string> {
+  const file = path.join(dir, name);
+  await fs.copyFile(CAR, file);
+  return file;
 }
