@@ -80,7 +80,7 @@ export function commandHandlers(services: Services): Record<CommandId, (...args:
       const provider = await pickProvider("Clear the API key of");
       if (!provider) return false;
       await clearApiKey(services.context.secrets, provider);
-      void vscode.window.showInformationMessage(`Cutout: the API key for ${provider} is cleared.`);
+      void vscode.window.showInformationMessage(`Cutout: the API key for ${REMOTE_PROVIDERS[provider]!.label} is cleared.`);
       return true;
     },
   };

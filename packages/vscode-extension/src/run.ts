@@ -20,7 +20,7 @@ export interface Services {
   engine: EngineClient;
   log: vscode.LogOutputChannel;
   pairs: Pairs;
-  /** Shows a failure with its actions (notifications.ts). */
+  /** Shows a failure with its actions (commands.ts, reporter). */
   report: (explained: Explained, file?: string) => Promise<void>;
 }
 

@@ -15,7 +15,7 @@ function send(reply: Reply): void {
 }
 
 function serialize(error: unknown): SerializedError {
-  if (isCutoutError(error)) return error.field === undefined ? { code: error.code, message: error.message } : error.toJSON();
+  if (isCutoutError(error)) return error.toJSON();
   // Anything else is a bug or the runtime failing; it still reaches the user with a code.
   return new CutoutError("inference_failed", `The engine failed: ${error instanceof Error ? error.message : String(error)}`).toJSON();
 }
