@@ -34,8 +34,14 @@ function codeServerEntry(): string {
   return path.join(dir, "node_modules", "code-server", "out", "node", "entry.js");
 }
 
-/** Settings of a quiet, offline workbench: no welcome page, no trust prompt, no update or telemetry traffic. */
+/**
+ * Settings of a quiet, offline workbench: no welcome page, no trust prompt, no
+ * update or telemetry traffic. A single click in the explorer only selects:
+ * an image it opened would take the focus a moment later, when its preview
+ * loads, and close a context menu opened meanwhile.
+ */
 const USER_SETTINGS = {
+  "workbench.list.openMode": "doubleClick",
   "workbench.startupEditor": "none",
   "workbench.tips.enabled": false,
   "security.workspace.trust.enabled": false,
