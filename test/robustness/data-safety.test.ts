@@ -9,6 +9,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeFileAtomic } from "../../packages/core/src/node/write-atomic.js";
+import { isOwnOutput } from "../../packages/core/src/output/file-names.js";
 import { buildOnce, CLI, checkPng, FIXTURES, jsonLines, listFiles, runCli, sha256, tempDir } from "../support/cli";
 
 const dirs: string[] = [];
@@ -160,5 +161,34 @@ describe("atomic writes", () => {
     await fs.writeFile(path.join(dir, "taken.png", "inside"), "x");
     await expect(writeFileAtomic(path.join(dir, "taken.png"), Buffer.alloc(1 << 20))).rejects.toThrow();
     expect(await listFiles(dir)).toEqual(["taken.png/inside"]);
+  });
+
+  it("an exclusive write refuses an existing file with output_exists, keeping it and leaving no temporary file", async () => {
+    const dir = await workDir("atomic-exclusive");
+    const target = path.join(dir, "photo.cutout.png");
+    await writeFileAtomic(target, Buffer.from("first"), { exclusive: true });
+    await expect(writeFileAtomic(target, Buffer.from("second"), { exclusive: true })).rejects.toMatchObject({ code: "output_exists" });
+    expect(await fs.readFile(target, "utf8")).toBe("first");
+    expect(await listFiles(dir)).toEqual(["photo.cutout.png"]);
+  });
+
+  it("of two exclusive writers racing for one name, exactly one wins and its bytes are whole", async () => {
+    const dir = await workDir("atomic-race");
+    const target = path.join(dir, "out.png");
+    const versions = [Buffer.alloc(4 << 20, 0xaa), Buffer.alloc(4 << 20, 0x55)];
+    const outcomes = await Promise.allSettled(versions.map((data) => writeFileAtomic(target, data, { exclusive: true })));
+    expect(outcomes.map((o) => o.status).sort()).toEqual(["fulfilled", "rejected"]);
+    const winner = outcomes.findIndex((o) => o.status === "fulfilled");
+    expect((await fs.readFile(target)).equals(versions[winner]!)).toBe(true);
+    expect(await listFiles(dir)).toEqual(["out.png"]);
+  });
+});
+
+describe("own outputs", () => {
+  it("numbered outputs of hosts that never overwrite count as Cutout's own, so folder runs skip them", () => {
+    for (const own of ["a.cutout.png", "a.cutout-1.png", "a b.cutout-12.webp", "x.mask-3.png", "A.CUTOUT.PNG"])
+      expect(isOwnOutput(own), own).toBe(true);
+    for (const input of ["a.png", "a.cutout-x.png", "cutout.png", "a.cutout-.png", "a-1.png"])
+      expect(isOwnOutput(input), input).toBe(false);
   });
 });

@@ -8,4 +8,4 @@ export * from "./host-api.js";
 export type { ModelChoice } from "./node/engine-model.js";
 export type { ImageInput } from "./node/read-input.js";
 export { type CutoutResult, checkEngineOptions, type EngineOptions, Remover, removeBackground } from "./node/remover.js";
-export { writeFileAtomic } from "./node/write-atomic.js";
+export { type WriteOptions, writeFileAtomic } from "./node/write-atomic.js";

@@ -14,9 +14,13 @@ export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set([
   ".heif",
 ]);
 
-/** True for files Cutout wrote, so re-running on a folder never cuts out its own cutouts. */
+/**
+ * True for files Cutout wrote, so re-running on a folder never cuts out its own
+ * cutouts: `<name>.cutout.png`, and `<name>.cutout-2.png` where a host that
+ * never overwrites numbered it.
+ */
 export function isOwnOutput(path: string): boolean {
-  return /\.(cutout|mask)\.[a-z]+$/i.test(path);
+  return /\.(cutout|mask)(-\d+)?\.[a-z]+$/i.test(path);
 }
 
 /** An input worth processing: a readable image type, and not one of our outputs. */
