@@ -1,4 +1,3 @@
-import * as ort from "onnxruntime-node";
 import { CutoutError, invalidOption, isCutoutError } from "../errors.js";
 import type { Box, PixelImage } from "../image.js";
 import { positiveInteger, type RemoveOptions, type ResolvedOptions, resolveOptions } from "../options.js";
@@ -13,6 +12,7 @@ import { threadSettings } from "./cpu-cores.js";
 import { decodeImage, decodePhoto } from "./decode.js";
 import { encodeRendered, MIME_TYPES } from "./encode.js";
 import { checkModelChoice, type EngineModel, loadEngineModel, type ModelChoice, modelDescription, modelSide } from "./engine-model.js";
+import { nodeRuntime } from "./onnx-runtime.js";
 import { PngWriter } from "./png-encode.js";
 import { type ImageInput, readInput } from "./read-input.js";
 import { remoteCutout } from "./remote-cut.js";
@@ -102,8 +102,9 @@ export class Remover {
   /** Loads the model now rather than on the first image (to show download progress up front, say). */
   load(): Promise<MatteSession> {
     this.session ??= (async () => {
+      // The runtime first: where it cannot load, the model is not downloaded for nothing.
+      const runtime = this.engine.runtime ?? (await nodeRuntime());
       this.model = await loadEngineModel(this.engine);
-      const runtime = this.engine.runtime ?? (ort as unknown as OrtRuntime);
       const session = await createSession(runtime, this.model.bytes, this.model.description, threadSettings(this.engine.threads));
       this.loaded = true;
       return session;
