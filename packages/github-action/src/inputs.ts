@@ -96,7 +96,7 @@ export const RUN_INPUTS: readonly ActionInput[] = [
     name: "remote-url",
     default: "",
     description:
-      "A remove.bg-compatible endpoint to send images to instead of the provider's own (a proxy, or a compatible service); the provider still decides which header carries the key.",
+      "The endpoint to send images to instead of the provider's own (a proxy, or a compatible service); a bare origin (`https://cutout.example`) gets the provider's route. Required for `cutout` (a Cutout server) and `minimal`. The provider still decides which header carries the key.",
   },
   {
     name: "api-key",

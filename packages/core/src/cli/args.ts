@@ -63,8 +63,10 @@ Engine:
       --max-pixels <n>      refuse larger inputs (default: 50000000)
       --max-png-pixels <n>  largest PNG output (default: 10000000, as remove.bg)
       --engine <name>       local (default) | remote | auto (local, else remote)
-      --provider <name>     remote API: removebg (default)
-      --remote-url <url>    a remove.bg-compatible endpoint instead of the provider's
+      --provider <name>     remote API: removebg (default) | bgcut | rembg-com | fapihub |
+                            minimal | cutout (a Cutout server: give --remote-url)
+      --remote-url <url>    the provider's endpoint instead of its own; a bare origin
+                            (http://host:7000) gets the provider's route
 
 Environment:
   CUTOUT_API_KEY            the remote API's key (never a flag, which process lists show)

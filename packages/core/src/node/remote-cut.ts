@@ -3,7 +3,7 @@ import { CutoutError } from "../errors.js";
 import type { PixelImage } from "../image.js";
 import { foregroundBox } from "../matte/bounding-box.js";
 import type { CutoutPixels } from "../pipeline.js";
-import { fetchRemoteCutout } from "../remote/client.js";
+import { requestRemoteCutout } from "../remote/client.js";
 import type { RemoteSettings } from "../remote/providers.js";
 import { sharpResize } from "./sharp-resize.js";
 
@@ -16,9 +16,9 @@ export async function remoteCutout(
   bytes: Uint8Array,
   photo: PixelImage,
   settings: RemoteSettings,
-): Promise<{ cut: CutoutPixels; photo: PixelImage }> {
+): Promise<{ cut: CutoutPixels; photo: PixelImage; creditsCharged?: number }> {
   const t0 = performance.now();
-  const png = await fetchRemoteCutout(bytes, settings);
+  const { image: png, creditsCharged } = await requestRemoteCutout(bytes, settings);
   const t1 = performance.now();
   let decoded: { data: Buffer; info: sharp.OutputInfo };
   try {
@@ -49,5 +49,5 @@ export async function remoteCutout(
     foreground: foregroundBox(alpha, width, height),
     timings: { preprocess: 0, modelWait: 0, inference: t1 - t0, decodeWait: 0, postprocess: performance.now() - t1 },
   };
-  return { cut, photo: sized };
+  return { cut, photo: sized, ...(creditsCharged === undefined ? {} : { creditsCharged }) };
 }

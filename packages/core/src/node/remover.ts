@@ -2,6 +2,7 @@ import { CutoutError, invalidOption, isCutoutError } from "../errors.js";
 import type { Box, PixelImage } from "../image.js";
 import { positiveInteger, type RemoveOptions, type ResolvedOptions, resolveOptions } from "../options.js";
 import { cutoutPixels, type PendingPhoto } from "../pipeline.js";
+import { remoteTarget } from "../remote/protocols.js";
 import type { RemoteSettings } from "../remote/providers.js";
 import { type ConcreteFormat, renderCutout, rendersCutAsPng } from "../render.js";
 import { BufferPool, Scratch } from "../scratch.js";
@@ -61,6 +62,8 @@ export interface CutoutResult {
   engine: "local" | "remote";
   /** The model that cut the subject out (a manifest name, or the remote provider). */
   model: string;
+  /** Credits the remote provider charged for this image, where it said (remove.bg's X-Credits-Charged); absent for the local engine. */
+  creditsCharged?: number;
   /** The input as found, before orientation and colour conversion. */
   source: { format: string; width: number; height: number; pages: number; orientation: number; hasAlpha: boolean };
   warnings: string[];
@@ -97,6 +100,8 @@ export class Remover {
     if (choice === "remote" && !engine.remote?.apiKey) {
       throw new CutoutError("validation_error", "engine 'remote' needs remote.apiKey (the provider's API key)", { field: "apiKey" });
     }
+    // A provider that cannot be reached as configured (unknown, no url) is a mistake to report now, not at the first fallback.
+    if (choice !== "local" && engine.remote?.apiKey) remoteTarget(engine.remote);
   }
 
   /** Loads the model now rather than on the first image (to show download progress up front, say). */
@@ -137,7 +142,12 @@ export class Remover {
     // A plain PNG of the cutout starts deflating while the full-size pass writes it.
     const { width, height } = decoded.photo;
     const early = rendersCutAsPng(resolved.canonical) && width * height <= resolved.maxPngPixels;
-    const { cut, photo, engine, modelLoad, warnings, pooled, png } = await this.cutout(bytes, decoded.photo, loading, early);
+    const { cut, photo, engine, modelLoad, warnings, pooled, png, creditsCharged } = await this.cutout(
+      bytes,
+      decoded.photo,
+      loading,
+      early,
+    );
     const t3 = performance.now();
     try {
       const loadImage = (source: Uint8Array | string) => loadBackground(source, resolved);
@@ -166,6 +176,7 @@ export class Remover {
         },
         engine,
         model: engine === "remote" ? `remote:${this.engine.remote?.provider ?? "removebg"}` : (this.model?.name ?? "unknown"),
+        ...(creditsCharged === undefined ? {} : { creditsCharged }),
         source: decoded.source,
         warnings: [...(this.model?.warnings ?? []), ...decoded.warnings, ...warnings, ...(rendered.foreground ? [] : [NO_FOREGROUND])],
       };
@@ -205,7 +216,16 @@ export class Remover {
       };
       const cut = await this.exclusive(() => cutoutPixels(decoded, session, sharpResize, options));
       const photo = await fullPixels(decoded);
-      return { cut, photo, engine: "local" as const, modelLoad: cut.timings.modelWait, warnings: [] as string[], pooled: true, png };
+      return {
+        cut,
+        photo,
+        engine: "local" as const,
+        modelLoad: cut.timings.modelWait,
+        warnings: [] as string[],
+        pooled: true,
+        png,
+        creditsCharged: undefined,
+      };
     } catch (error) {
       const localCannotRun = isCutoutError(error) && (error.code === "model_unavailable" || error.code === "inference_failed");
       if (choice !== "auto" || !remote?.apiKey || !localCannotRun) throw error;

@@ -1,92 +1,72 @@
-import { CutoutError, type ErrorCode } from "../errors.js";
-import { timeoutMilliseconds } from "../options.js";
-import { REMOTE_PROVIDERS, type RemoteSettings } from "./providers.js";
+import { CutoutError } from "../errors.js";
+import { accountUrl, readAccount, remoteTarget } from "./protocols.js";
+import type { RemoteAccount, RemoteSettings } from "./providers.js";
+import { callRemote, describeTarget, readCapped } from "./transport.js";
 
-const DEFAULT_TIMEOUT_MS = 60_000;
 const DEFAULT_MAX_RESPONSE_BYTES = 200 * 1024 * 1024;
 
+/** What a provider sent back for one photo. */
+export interface RemoteCutout {
+  /** The cutout as the provider encoded it (a full-size RGBA PNG). */
+  image: Uint8Array;
+  /** The provider's id. */
+  provider: string;
+  /** Credits the provider says the call cost (remove.bg's X-Credits-Charged), where it says. */
+  creditsCharged?: number;
+}
+
 /**
- * Asks a remove.bg-style API for the plain cutout (a full-size RGBA PNG).
- * Effects are applied locally afterwards, so every option means the same
- * whichever engine cut the subject out. Pure: uses the global fetch, so the
- * browser host can call it too. The key is sent in a header and never appears
- * in an error, a log line or a result.
+ * Asks a provider for the plain cutout of a photo. Effects are applied
+ * locally afterwards, so every option means the same whichever engine cut
+ * the subject out. Pure: the global fetch only, so the browser host can call
+ * it too. The key travels in the provider's header and never appears in an
+ * error, a log line or a result.
  */
+export async function requestRemoteCutout(image: Uint8Array, settings: RemoteSettings): Promise<RemoteCutout> {
+  const target = remoteTarget(settings);
+  const maxBytes = settings.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const { protocol, provider } = target;
+  const request = (): RequestInit => {
+    const form = new FormData();
+    form.append(protocol.imageField, new Blob([image as BlobPart]), "image");
+    for (const [name, value] of Object.entries(protocol.fields)) form.append(name, value);
+    return { method: "POST", body: form, headers: { [provider.keyHeader]: settings.apiKey } };
+  };
+  return callRemote(target, settings, request, async (response) => {
+    const body = await readCapped(response, maxBytes, describeTarget(target));
+    const charged = Number.parseFloat(response.headers.get("x-credits-charged") ?? "");
+    return { image: body, provider: provider.id, ...(Number.isFinite(charged) ? { creditsCharged: charged } : {}) };
+  });
+}
+
+/** The cutout's bytes alone (see requestRemoteCutout). */
 export async function fetchRemoteCutout(image: Uint8Array, settings: RemoteSettings): Promise<Uint8Array> {
-  const provider = REMOTE_PROVIDERS[settings.provider ?? "removebg"];
-  const url = settings.url ?? provider?.url;
-  if (!url) {
-    const known = Object.keys(REMOTE_PROVIDERS).join(", ");
-    throw new CutoutError("validation_error", `Unknown remote provider '${settings.provider}'; known: ${known}, or give a url`, {
-      field: "provider",
-    });
-  }
-  if (typeof settings.apiKey !== "string" || settings.apiKey.trim() === "") {
-    throw new CutoutError("validation_error", "The remote engine needs an API key (apiKey)", { field: "apiKey" });
-  }
-  const timeoutMs = timeoutMilliseconds("timeoutMs", settings.timeoutMs, DEFAULT_TIMEOUT_MS);
-  const form = new FormData();
-  form.append("image_file", new Blob([image as BlobPart]), "image");
-  form.append("size", "full");
-  form.append("format", "png");
-  const signal = AbortSignal.timeout(timeoutMs);
-  const where = safeEndpoint(url);
-  let response: Response;
-  try {
-    response = await fetch(url, { method: "POST", body: form, headers: { [provider?.keyHeader ?? "X-Api-Key"]: settings.apiKey }, signal });
-  } catch (error) {
-    if (signal.aborted) throw new CutoutError("timeout", `The remote engine (${where}) did not answer within ${timeoutMs} ms`);
-    throw new CutoutError("network_error", `Cannot reach the remote engine (${where}): ${reason(error)}`);
-  }
-  if (!response.ok) throw await remoteFailure(response, where, settings.apiKey);
-  const body = new Uint8Array(await response.arrayBuffer());
-  if (body.length > (settings.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES)) {
-    throw new CutoutError("remote_error", `The remote engine (${where}) sent more than the allowed ${settings.maxResponseBytes} bytes`);
-  }
-  return body;
+  return (await requestRemoteCutout(image, settings)).image;
 }
 
-/** remove.bg answers errors as {"errors": [{"title", "code"}]}; map its statuses onto our codes. */
-async function remoteFailure(response: Response, where: string, key: string): Promise<CutoutError> {
-  let detail = "";
-  try {
-    const json = (await response.json()) as { errors?: { title?: string; code?: string; detail?: string }[] };
-    const first = json.errors?.[0];
-    if (first?.code === "unknown_foreground") return new CutoutError("no_foreground", `The remote engine found no foreground (${where})`);
-    detail = [first?.title, first?.detail].filter(Boolean).join(": ");
-  } catch {
-    // Not JSON: the status alone says enough.
-  }
-  const code: ErrorCode =
-    response.status === 401 || response.status === 403
-      ? "remote_auth_failed"
-      : response.status === 402
-        ? "remote_quota_exceeded"
-        : response.status === 429
-          ? "remote_rate_limited"
-          : response.status === 400
-            ? "invalid_image"
-            : "remote_error";
-  const text = `The remote engine (${where}) answered HTTP ${response.status}${detail ? `: ${detail}` : ""}`;
-  return new CutoutError(code, scrub(text, key).slice(0, 500));
-}
-
-/** Origin and path only: query strings can carry tokens. */
-function safeEndpoint(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.origin}${u.pathname}`;
-  } catch {
-    return "<remote url>";
-  }
-}
-
-/** A provider could echo the key back in an error body; never pass it on. */
-function scrub(text: string, key: string): string {
-  return key.length >= 4 ? text.split(key).join("***") : text;
-}
-
-function reason(error: unknown): string {
-  const cause = (error as { cause?: { code?: string } }).cause;
-  return cause?.code ?? (error as Error).name ?? "network failure";
+/**
+ * The provider's credit balance: remove.bg's and BgCut's GET /v1.0/account
+ * (a Cutout server answers it too), rembg.com's membership usage. Providers
+ * without an account endpoint reject with validation_error, naming the
+ * provider.
+ */
+export async function fetchRemoteAccount(settings: RemoteSettings): Promise<RemoteAccount> {
+  const target = remoteTarget(settings);
+  const url = accountUrl(target);
+  const where = describeTarget({ ...target, url });
+  return callRemote(
+    { ...target, url },
+    settings,
+    () => ({ method: "GET", headers: { [target.provider.keyHeader]: settings.apiKey, accept: "application/json" } }),
+    async (response) => {
+      const body = await readCapped(response, 1024 * 1024, where);
+      let json: unknown;
+      try {
+        json = JSON.parse(new TextDecoder().decode(body));
+      } catch {
+        throw new CutoutError("remote_error", `The remote engine (${where}) answered its account endpoint with something other than JSON`);
+      }
+      return readAccount(target, json);
+    },
+  );
 }
