@@ -4,6 +4,7 @@ import { readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { build } from "esbuild";
 import { actionBundle } from "../packages/github-action/build.config.mjs";
+import { n8nNodeBundle } from "../packages/n8n-node/build.config.mjs";
 import { buildKernels } from "./build-kernels.mjs";
 
 const external = ["sharp", "onnxruntime-node", "onnxruntime-common", "onnxruntime-web"];
@@ -44,6 +45,9 @@ const [coreBuild, , pureBuild] = await Promise.all([
   // The GitHub Action's bundle (dist/index.js); scripts/package.mjs there adds the native modules.
   build(actionBundle),
 ]);
+
+// The n8n node bundles core's dist (built just above) into CommonJS.
+await build(n8nNodeBundle);
 
 // Split chunks get new hashed names whenever their code changes: drop the ones neither build into it wrote.
 const outputs = [coreBuild, pureBuild].flatMap((result) => Object.keys(result.metafile.outputs));
