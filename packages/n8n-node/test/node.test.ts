@@ -244,7 +244,7 @@ describe("Remove Background", () => {
       },
       (store) => [photoItem(store, CAR, "car.jpg")],
     );
-    expect(refused.output[0]?.json).toMatchObject({ code: "validation_error", field: "bgImage" });
+    expect(refused.output[0]?.json.details).toEqual({ code: "validation_error", field: "bgImage" });
   });
 });
 
@@ -275,10 +275,18 @@ describe("failures", () => {
       (store) => [photoItem(store, Buffer.from("not an image"), "notes.jpg"), photoItem(store, CAR, "car.jpg"), { json: { id: 3 } }],
     );
     expect(output).toHaveLength(3);
-    expect(output[0]).toMatchObject({ json: { code: "invalid_image", error: expect.stringMatching(/image/i) }, pairedItem: { item: 0 } });
+    expect(output[0]).toEqual({
+      json: { error: expect.stringMatching(/image/i), details: { code: "invalid_image" } },
+      pairedItem: { item: 0 },
+    });
+    // The keys n8n's handleNodeErrorOutput reads as an error item, for "Continue (using error output)".
+    expect(Object.keys(output[0]?.json ?? {}).every((key) => ["error", "message", "details"].includes(key))).toBe(true);
     expect(output[1]?.json.cutout).toMatchObject({ engine: "local" });
     expect(output[1]?.pairedItem).toEqual({ item: 1 });
-    expect(output[2]).toMatchObject({ json: { code: "validation_error", field: "binaryPropertyName" }, pairedItem: { item: 2 } });
+    expect(output[2]).toMatchObject({
+      json: { details: { code: "validation_error", field: "binaryPropertyName" } },
+      pairedItem: { item: 2 },
+    });
     expect(String(output[2]?.json.error)).toContain("'data'");
   });
 
@@ -307,7 +315,10 @@ describe("failures", () => {
       },
       (store) => [photoItem(store, CAR, "car.jpg")],
     );
-    expect(output[0]?.json).toMatchObject({ code: "validation_error", field: "shadowOpacity", error: expect.stringContaining("150") });
+    expect(output[0]?.json).toMatchObject({
+      error: expect.stringContaining("150"),
+      details: { code: "validation_error", field: "shadowOpacity" },
+    });
   });
 });
 
@@ -369,7 +380,7 @@ describe("remote engine", () => {
 
   it("reports the provider's refusal with its code, without the key", async () => {
     const { output } = await remoteRun({}, "sk_wrong_key_0000000000");
-    expect(output[0]?.json).toMatchObject({ code: "remote_auth_failed" });
+    expect(output[0]?.json.details).toEqual({ code: "remote_auth_failed" });
     expect(JSON.stringify(output)).not.toContain("sk_wrong_key");
   });
 });

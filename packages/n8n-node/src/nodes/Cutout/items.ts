@@ -20,12 +20,19 @@ export function codedError(error: unknown): Coded | undefined {
   return { message: error.message, code, ...(typeof field === "string" ? { field } : {}) };
 }
 
-/** The output item of a failed input under Continue On Fail: the message, and core's stable code where there is one. */
+/**
+ * The output item of a failed input under Continue On Fail: the message in
+ * `error`, as n8n's own nodes give it, and core's stable code (and the option
+ * at fault) in `details`. Those are the keys n8n reads as an error item, so
+ * "Continue (using error output)" routes it to the error output with the
+ * input's JSON; an `error` property on the item would make n8n replace the
+ * JSON with the message alone, losing the code.
+ */
 export function errorItem(error: unknown, itemIndex: number): INodeExecutionData {
   const coded = codedError(error);
-  const json = coded ?? { message: error instanceof Error ? error.message : String(error) };
-  const { message, ...rest } = json;
-  return { json: { error: message, ...rest }, pairedItem: { item: itemIndex } };
+  const message = coded?.message ?? (error instanceof Error ? error.message : String(error));
+  const details = coded && { code: coded.code, ...(coded.field ? { field: coded.field } : {}) };
+  return { json: { error: message, ...(details ? { details } : {}) }, pairedItem: { item: itemIndex } };
 }
 
 /** The error that fails the node: n8n's own errors keep theirs, with the item; core's say their code. */

@@ -1,0 +1,310 @@
+/**
+ * The n8n node in a real n8n (2.41.1 on Node 24, installed from the npm
+ * registry and cached; see test/support/n8n.ts), loaded the two ways n8n
+ * loads community nodes: from a folder named by N8N_CUSTOM_EXTENSIONS (type
+ * CUSTOM.cutout) and installed into n8n's community-nodes folder as n8n's
+ * own installer does (type n8n-nodes-cutout.cutout). Workflows are imported
+ * and run with n8n's CLI, reading and writing real files:
+ * 1. a photo cut out and written to disk, its alpha checked against the CLI's;
+ * 2. a corrupt image beside a good one under Continue On Fail;
+ * 3. the remote engine, auto's fallback and Get Account against a server on
+ *    loopback speaking remove.bg's protocol (`cutout serve` is not built yet),
+ *    with onnxruntime-node failing to load as it does on Alpine.
+ */
+import { mkdtempSync, readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildOnce, decode, FIXTURES, runCli } from "../support/cli";
+import { announce } from "../support/hosts";
+import { iouAtHalf } from "../support/mattes";
+import {
+  communityInstall,
+  customExtension,
+  type Execution,
+  executionOf,
+  freePort,
+  installN8n,
+  type N8nInstall,
+  n8nCli,
+  outputOf,
+  packNode,
+  removeDir,
+  stage,
+} from "../support/n8n";
+import { type StandIn, startStandIn } from "../support/provider-standin";
+
+const KEY = "sk_n8n_test_7f3a9c2e5b1d4f60";
+const ACCOUNT = { data: { attributes: { credits: { total: 42.5, subscription: 40, payg: 2.5, enterprise: 0 }, api: { free_calls: 50 } } } };
+
+let n8n: N8nInstall;
+let work: string;
+let files: string;
+let userFolder: string;
+let custom: string;
+let withoutOnnx: string;
+let cutoutServer: StandIn;
+let accountServer: StandIn;
+const times: string[] = [];
+
+type Node = { id: string; name: string; type: string; typeVersion: number; position: [number, number]; parameters: object } & Record<
+  string,
+  unknown
+>;
+
+function node(name: string, type: string, parameters: object, extra: Record<string, unknown> = {}): Node {
+  return { id: name.toLowerCase().replace(/\W/g, "-"), name, type, typeVersion: 1, position: [0, 0], parameters, ...extra };
+}
+
+/** A workflow of `nodes` joined by `edges` (from, to, and the output of `from`: 1 is the error output), laid out left to right. */
+function workflow(id: string, nodes: Node[], edges: [string, string, number?][]) {
+  const connections: Record<string, { main: { node: string; type: "main"; index: 0 }[][] }> = {};
+  for (const [from, to, output = 0] of edges) {
+    connections[from] ??= { main: [[], []] };
+    connections[from].main[output]?.push({ node: to, type: "main", index: 0 });
+  }
+  nodes.forEach((n, i) => {
+    n.position = [i * 220, 0];
+  });
+  return { id, name: id, active: false, nodes, connections, settings: { executionOrder: "v1" } };
+}
+
+const start = () => node("Start", "n8n-nodes-base.manualTrigger", {});
+const read = (fileSelector: string) => node("Read", "n8n-nodes-base.readWriteFile", { fileSelector, options: {} });
+const write = (dir: string) =>
+  node("Write", "n8n-nodes-base.readWriteFile", { operation: "write", fileName: `=${dir}/{{ $binary.data.fileName }}`, options: {} });
+
+function workflows(type: { custom: string; community: string }) {
+  const cutout = (name: string, parameters: object, extra: Record<string, unknown> = {}, kind = type.custom) =>
+    node(name, kind, parameters, extra);
+  const cutoutServer = { cutoutServerApi: { id: "standincutout001", name: "Cutout server stand-in" } };
+  const accountServer = { cutoutServerApi: { id: "standinaccount01", name: "Account stand-in" } };
+  return [
+    workflow(
+      "cutoutlocal00001",
+      [start(), read(`${files}/car-1.jpg`), cutout("Cutout", {}), write(`${files}/out`)],
+      [
+        ["Start", "Read"],
+        ["Read", "Cutout"],
+        ["Cutout", "Write"],
+      ],
+    ),
+    workflow(
+      "cutoutbatch00001",
+      [
+        start(),
+        read(`${files}/batch/*.jpg`),
+        cutout("Cutout", {}, { onError: "continueErrorOutput" }),
+        write(`${files}/out-batch`),
+        node("Failed", "n8n-nodes-base.noOp", {}),
+      ],
+      [
+        ["Start", "Read"],
+        ["Read", "Cutout"],
+        ["Cutout", "Write"],
+        ["Cutout", "Failed", 1],
+      ],
+    ),
+    workflow(
+      "cutoutcommunity1",
+      [start(), read(`${files}/car-1.jpg`), cutout("Cutout", {}, {}, type.community), write(`${files}/out-community`)],
+      [
+        ["Start", "Read"],
+        ["Read", "Cutout"],
+        ["Cutout", "Write"],
+      ],
+    ),
+    workflow(
+      "cutoutremote0001",
+      [
+        start(),
+        read(`${files}/car-1.jpg`),
+        cutout(
+          "Remote",
+          { engine: "remote", provider: "cutout", backgroundOptions: { bgColor: "#00ff00" } },
+          { credentials: cutoutServer },
+        ),
+        cutout("Auto", { engine: "auto", provider: "cutout" }, { credentials: cutoutServer }),
+        cutout("Local", {}, { onError: "continueRegularOutput" }),
+        cutout("Account", { operation: "getAccount", provider: "cutout" }, { credentials: accountServer }),
+      ],
+      [
+        ["Start", "Read"],
+        ["Read", "Remote"],
+        ["Read", "Auto"],
+        ["Read", "Local"],
+        ["Read", "Account"],
+      ],
+    ),
+  ];
+}
+
+async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    return await work();
+  } finally {
+    times.push(`${label} ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+}
+
+let brokerPort: number;
+const env = (extensions?: string) => ({
+  N8N_USER_FOLDER: userFolder,
+  N8N_RESTRICT_FILE_ACCESS_TO: files,
+  N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+  ...(extensions ? { N8N_CUSTOM_EXTENSIONS: extensions } : {}),
+});
+
+async function execute(id: string, extensions?: string): Promise<{ execution: Execution; stdout: string }> {
+  const run = await timed(`execute ${id}`, () => n8nCli(n8n, ["execute", `--id=${id}`, "--rawOutput"], env(extensions)));
+  return { execution: executionOf(run), stdout: run.stdout + run.stderr };
+}
+
+beforeAll(async () => {
+  const started = performance.now();
+  buildOnce();
+  n8n = await timed("n8n install (cached after the first run)", async () => installN8n());
+  work = mkdtempSync(path.join(os.tmpdir(), "cutout-n8n-"));
+  files = path.join(work, "files");
+  userFolder = path.join(work, "user");
+  const car = path.join(FIXTURES, "car-1.jpg");
+  const empty = Buffer.alloc(0);
+  const corrupt = Buffer.concat([readFileSync(car).subarray(0, 3000), Buffer.alloc(64)]);
+  stage(
+    {
+      "car-1.jpg": car,
+      "batch/1-broken.jpg": corrupt,
+      "batch/2-car.jpg": car,
+      "out/.keep": empty,
+      "out-batch/.keep": empty,
+      "out-community/.keep": empty,
+    },
+    files,
+  );
+  const tarball = packNode(path.join(work, "pack"));
+  custom = customExtension(tarball, path.join(work, "custom"));
+  withoutOnnx = customExtension(tarball, path.join(work, "custom-no-onnxruntime"), { brokenOnnxRuntime: true });
+  await timed("community-folder install (npm)", async () => communityInstall(tarball, userFolder));
+  cutoutServer = await startStandIn({ cutout: true, headers: { "X-Credits-Charged": "1" } });
+  accountServer = await startStandIn({ status: 200, json: ACCOUNT });
+  brokerPort = await freePort();
+  const credentials = [
+    {
+      id: "standincutout001",
+      name: "Cutout server stand-in",
+      type: "cutoutServerApi",
+      data: { baseUrl: cutoutServer.origin, apiKey: KEY },
+    },
+    { id: "standinaccount01", name: "Account stand-in", type: "cutoutServerApi", data: { baseUrl: accountServer.origin, apiKey: KEY } },
+  ];
+  stage(
+    {
+      "credentials.json": Buffer.from(JSON.stringify(credentials)),
+      "workflows.json": Buffer.from(JSON.stringify(workflows({ custom: "CUSTOM.cutout", community: "n8n-nodes-cutout.cutout" }))),
+    },
+    work,
+  );
+  for (const [kind, file] of [
+    ["credentials", "credentials.json"],
+    ["workflow", "workflows.json"],
+  ] as const) {
+    const imported = await timed(`import:${kind}`, () => n8nCli(n8n, [`import:${kind}`, `--input=${path.join(work, file)}`], env()));
+    if (imported.code !== 0) throw new Error(`n8n import:${kind} failed:\n${imported.stdout}\n${imported.stderr}`);
+  }
+  times.unshift(`set-up ${((performance.now() - started) / 1000).toFixed(1)} s in all`);
+}, 2_400_000);
+
+afterAll(() => {
+  cutoutServer?.close();
+  accountServer?.close();
+  announce(`n8n test times: ${times.join("; ")}`);
+  if (work) removeDir(work);
+});
+
+async function alphaOf(file: string): Promise<Uint8Array> {
+  const image = await decode(file);
+  const alpha = new Uint8Array(image.width * image.height);
+  for (let i = 0; i < alpha.length; i++) alpha[i] = image.at(i % image.width, Math.floor(i / image.width), 3);
+  return alpha;
+}
+
+describe("n8n with the node from N8N_CUSTOM_EXTENSIONS", () => {
+  it("workflow 1: reads a photo, cuts it out and writes a PNG whose alpha agrees with the CLI's", async () => {
+    const { execution } = await execute("cutoutlocal00001", custom);
+    expect(execution.status).toBe("success");
+    const [item] = outputOf(execution, "Cutout");
+    expect(item?.pairedItem).toEqual({ item: 0 });
+    expect(item?.binary?.data).toMatchObject({ mimeType: "image/png", fileName: "car-1.cutout.png" });
+    expect(item?.json.cutout).toMatchObject({ engine: "local", width: 480, height: 360, format: "png" });
+
+    const written = path.join(files, "out", "car-1.cutout.png");
+    const image = await decode(written);
+    expect([image.format, image.width, image.height, image.channels]).toEqual(["png", 480, 360, 4]);
+    const cli = await runCli([path.join(FIXTURES, "car-1.jpg"), "-o", path.join(work, "cli.png")], { cwd: work });
+    expect(cli.code).toBe(0);
+    const [fromN8n, fromCli] = await Promise.all([alphaOf(written), alphaOf(path.join(work, "cli.png"))]);
+    const differing = fromN8n.filter((value, i) => Math.abs(value - (fromCli[i] as number)) > 2).length;
+    announce(
+      `n8n vs CLI alpha on car-1.jpg: IoU ${iouAtHalf(fromN8n, fromCli).toFixed(5)}, ${differing} of ${fromN8n.length} pixels differ by more than 2`,
+    );
+    expect(iouAtHalf(fromN8n, fromCli)).toBeGreaterThan(0.995);
+    expect(differing / fromN8n.length).toBeLessThan(0.001);
+  });
+
+  it("workflow 2: a corrupt image goes to the error output with its message and code, and the next one is still cut out", async () => {
+    const { execution } = await execute("cutoutbatch00001", custom);
+    expect(execution.status).toBe("success");
+    const inputs = outputOf(execution, "Read").map((item) => item.json.fileName);
+    expect([...inputs].sort()).toEqual(["1-broken.jpg", "2-car.jpg"]);
+    const [good] = outputOf(execution, "Cutout");
+    const [broken] = outputOf(execution, "Cutout", 1);
+    expect(inputs[broken?.pairedItem?.item ?? -1]).toBe("1-broken.jpg");
+    expect(broken?.json).toMatchObject({
+      fileName: "1-broken.jpg",
+      error: expect.stringMatching(/image/i),
+      details: { code: "invalid_image" },
+    });
+    expect(outputOf(execution, "Failed")).toHaveLength(1);
+    expect(inputs[good?.pairedItem?.item ?? -1]).toBe("2-car.jpg");
+    expect(good?.json.cutout).toMatchObject({ engine: "local", fileName: "2-car.cutout.png" });
+    const written = await decode(path.join(files, "out-batch", "2-car.cutout.png"));
+    expect([written.width, written.height]).toEqual([480, 360]);
+  });
+
+  it("workflow 3: remote engine, auto's fallback and Get Account against a server on loopback, with onnxruntime-node unloadable", async () => {
+    const { execution, stdout } = await execute("cutoutremote0001", withoutOnnx);
+    expect(execution.status).toBe("success");
+
+    const [remote] = outputOf(execution, "Remote");
+    expect(remote?.json.cutout).toMatchObject({ engine: "remote", model: "remote:cutout", creditsCharged: 1, width: 480 });
+    const [auto] = outputOf(execution, "Auto");
+    expect(auto?.json.cutout).toMatchObject({ engine: "remote" });
+    expect((auto?.json.cutout as { warnings: string[] }).warnings.join(" ")).toContain("model_unavailable");
+    const [local] = outputOf(execution, "Local");
+    expect(local?.json).toEqual({ error: expect.stringContaining("onnxruntime-node cannot load"), details: { code: "model_unavailable" } });
+    const [account] = outputOf(execution, "Account");
+    expect(account?.json).toEqual({
+      provider: "cutout",
+      credits: { total: 42.5, subscription: 40, payg: 2.5, enterprise: 0 },
+      freeCalls: 50,
+    });
+
+    const cuts = cutoutServer.requests.filter((request) => request.path === "/v1.0/removebg");
+    expect(cuts).toHaveLength(2);
+    for (const request of [...cuts, ...accountServer.requests]) expect(request.headers["x-api-key"]).toBe(KEY);
+    expect(accountServer.requests.map((request) => `${request.method} ${request.path}`)).toEqual(["GET /v1.0/account"]);
+    // The key reaches the provider's header and nothing n8n stored or printed.
+    expect(stdout).not.toContain(KEY);
+  });
+});
+
+describe("n8n with the node installed in its community-nodes folder", () => {
+  it("loads it as n8n-nodes-cutout.cutout and runs workflow 1", async () => {
+    const { execution } = await execute("cutoutcommunity1");
+    expect(execution.status).toBe("success");
+    expect(outputOf(execution, "Cutout")[0]?.json.cutout).toMatchObject({ engine: "local", fileName: "car-1.cutout.png" });
+    const written = await decode(path.join(files, "out-community", "car-1.cutout.png"));
+    expect([written.width, written.height, written.channels]).toEqual([480, 360, 4]);
+  });
+});
