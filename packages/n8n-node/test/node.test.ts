@@ -12,9 +12,9 @@ import { OPTION_FIELDS, REMOTE_PROVIDERS } from "@cutout/core/pure";
 import type { IBinaryData, IDataObject, INodeExecutionData, INodeProperties } from "n8n-workflow";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { listModels } from "../../../models/src/index.js";
-import { type FakeRemote, startFakeRemote } from "../../../test/support/action-remote";
 import { decode, FIXTURES } from "../../../test/support/cli";
 import { iouAtHalf } from "../../../test/support/mattes";
+import { type StandIn, startStandIn } from "../../../test/support/provider-standin";
 import { Cutout } from "../src/nodes/Cutout/Cutout.node";
 import { COLLECTIONS, MODELS } from "../src/nodes/Cutout/description";
 import { PROVIDER_CREDENTIALS } from "../src/nodes/Cutout/providers";
@@ -26,7 +26,7 @@ const KEY = "sk_test_n8n_0123456789abcdef";
 const node = new Cutout();
 
 let reference: { car: Uint8Array; carMask: Buffer };
-let remote: FakeRemote;
+let remote: StandIn;
 
 beforeAll(async () => {
   const remover = new Remover();
@@ -34,7 +34,7 @@ beforeAll(async () => {
   const carMask = (await remover.remove(CAR, { format: "mask" })).data;
   await remover.close();
   reference = { car: car.alpha, carMask };
-  remote = await startFakeRemote(KEY);
+  remote = await startStandIn();
 });
 afterAll(() => remote?.close());
 
@@ -350,11 +350,12 @@ describe("the engine", () => {
 });
 
 describe("remote engine", () => {
-  const remoteRun = (parameters: Record<string, unknown>, apiKey = KEY) =>
+  const CUT = { cutout: true, headers: { "X-Credits-Charged": "0.25" } } as const;
+  const remoteRun = (parameters: Record<string, unknown>) =>
     run(
       {
         onError: "continueRegularOutput",
-        credentials: { cutoutServerApi: { baseUrl: new URL(remote.url).origin, apiKey } },
+        credentials: { cutoutServerApi: { baseUrl: remote.origin, apiKey: KEY } },
         parameters: {
           operation: "removeBackground",
           binaryPropertyName: "data",
@@ -367,11 +368,12 @@ describe("remote engine", () => {
       (store) => [photoItem(store, CAR, "car-1.jpg")],
     );
 
-  it("sends the photo to the provider with the credential's key and applies effects here; the key shows nowhere", async () => {
+  it("sends the photo to the provider with the credential's key, applies effects here and reports the credits charged; the key shows nowhere", async () => {
+    remote.script(CUT);
     const { output, test } = await remoteRun({ backgroundOptions: { bgColor: "#00ff00" } });
     const [item] = output as [INodeExecutionData];
-    expect(item.json.cutout).toMatchObject({ engine: "remote", model: "remote:cutout", width: 480 });
-    expect(remote.requests.at(-1)?.key).toBe(KEY);
+    expect(item.json.cutout).toMatchObject({ engine: "remote", model: "remote:cutout", width: 480, creditsCharged: 0.25 });
+    expect(remote.requests.at(-1)).toMatchObject({ path: "/v1.0/removebg", headers: { "x-api-key": KEY } });
     const image = await decode(test.read(item.binary?.data as IBinaryData));
     // The stand-in removes the left half: our green shows there.
     expect([image.at(10, 100, 0), image.at(10, 100, 1)]).toEqual([0, 255]);
@@ -379,8 +381,45 @@ describe("remote engine", () => {
   });
 
   it("reports the provider's refusal with its code, without the key", async () => {
-    const { output } = await remoteRun({}, "sk_wrong_key_0000000000");
+    remote.script({ status: 403, json: { errors: [{ title: `Invalid key ${KEY}`, code: "auth_failed" }] } });
+    const { output } = await remoteRun({});
     expect(output[0]?.json.details).toEqual({ code: "remote_auth_failed" });
-    expect(JSON.stringify(output)).not.toContain("sk_wrong_key");
+    expect(JSON.stringify(output)).not.toContain(KEY);
+  });
+
+  it("falls back under auto only when the local engine cannot run", async () => {
+    remote.script(CUT);
+    const before = remote.requests.length;
+    const { output } = await remoteRun({ engine: "auto" });
+    expect(output[0]?.json.cutout).toMatchObject({ engine: "local" });
+    expect(remote.requests.length).toBe(before);
+  });
+});
+
+describe("Get Account", () => {
+  it("gives the provider's credits, one item per input item", async () => {
+    remote.script({
+      status: 200,
+      json: { data: { attributes: { credits: { total: 120, subscription: 100, payg: 20, enterprise: 0 }, api: { free_calls: 50 } } } },
+    });
+    const { output } = await run(
+      {
+        credentials: { cutoutServerApi: { baseUrl: remote.origin, apiKey: KEY } },
+        parameters: { operation: "getAccount", provider: "cutout" },
+      },
+      () => [{ json: {} }, { json: {} }],
+    );
+    expect(output).toEqual(
+      [0, 1].map((item) => ({
+        json: { provider: "cutout", credits: { total: 120, subscription: 100, payg: 20, enterprise: 0 }, freeCalls: 50 },
+        pairedItem: { item },
+      })),
+    );
+    expect(remote.requests.at(-1)).toMatchObject({ method: "GET", path: "/v1.0/account", headers: { "x-api-key": KEY } });
+  });
+
+  it("needs the provider's credential", async () => {
+    const failing = run({ parameters: { operation: "getAccount", provider: "removebg" } }, () => [{ json: {} }]);
+    await expect(failing).rejects.toMatchObject({ name: "NodeOperationError", context: { itemIndex: 0 } });
   });
 });

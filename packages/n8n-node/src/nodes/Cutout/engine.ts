@@ -18,10 +18,13 @@ type ModelProgress = Parameters<NonNullable<EngineOptions["onModelProgress"]>>[0
 let core: Promise<Core> | undefined;
 
 export function loadCore(): Promise<Core> {
-  core ??= import("@cutout/core");
-  // A failed import is not kept: a fixed installation works without restarting n8n.
-  core.catch(() => {
-    core = undefined;
+  // A failure is kept: a bundled module that failed halfway cannot be initialised again in this process.
+  core ??= import("@cutout/core").catch((error: unknown) => {
+    const reason = String((error as Error)?.message ?? error).split("\n")[0];
+    throw new Error(
+      `Cutout's image engine could not load (${reason}); it needs the package's dependencies sharp and onnxruntime-node: reinstall n8n-nodes-cutout, then restart n8n`,
+      { cause: error },
+    );
   });
   return core;
 }
