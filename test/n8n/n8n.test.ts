@@ -10,13 +10,15 @@
  * 3. the remote engine, auto's fallback and Get Account against a server on
  *    loopback speaking remove.bg's protocol (`cutout serve` is not built yet),
  *    with onnxruntime-node failing to load as it does on Alpine.
+ * Then queue mode: a main instance and a worker over Redis (Debian's), a
+ * webhook workflow run by the worker, twice, on one model session.
  */
 import { mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildOnce, decode, FIXTURES, runCli } from "../support/cli";
-import { announce } from "../support/hosts";
+import { announce, redisServerPath } from "../support/hosts";
 import { iouAtHalf } from "../support/mattes";
 import {
   communityInstall,
@@ -27,10 +29,14 @@ import {
   installN8n,
   type N8nInstall,
   n8nCli,
+  n8nService,
   outputOf,
   packNode,
   removeDir,
+  type Service,
   stage,
+  startService,
+  waitForOutput,
 } from "../support/n8n";
 import { type StandIn, startStandIn } from "../support/provider-standin";
 
@@ -46,6 +52,7 @@ let withoutOnnx: string;
 let cutoutServer: StandIn;
 let accountServer: StandIn;
 const times: string[] = [];
+const services: Service[] = [];
 
 type Node = { id: string; name: string; type: string; typeVersion: number; position: [number, number]; parameters: object } & Record<
   string,
@@ -112,6 +119,23 @@ function workflows(type: { custom: string; community: string }) {
         ["Start", "Read"],
         ["Read", "Cutout"],
         ["Cutout", "Write"],
+      ],
+    ),
+    workflow(
+      "cutoutqueue00001",
+      [
+        node(
+          "Webhook",
+          "n8n-nodes-base.webhook",
+          { httpMethod: "POST", path: "cutout-queue", responseMode: "lastNode", responseData: "firstEntryJson", options: {} },
+          { typeVersion: 2, webhookId: "5d3c2a10-6f4e-4b7a-9c1d-2e8f7a6b5c4d" },
+        ),
+        read(`${files}/car-1.jpg`),
+        cutout("Cutout", {}),
+      ],
+      [
+        ["Webhook", "Read"],
+        ["Read", "Cutout"],
       ],
     ),
     workflow(
@@ -205,17 +229,19 @@ beforeAll(async () => {
     },
     work,
   );
-  for (const [kind, file] of [
-    ["credentials", "credentials.json"],
-    ["workflow", "workflows.json"],
-  ] as const) {
-    const imported = await timed(`import:${kind}`, () => n8nCli(n8n, [`import:${kind}`, `--input=${path.join(work, file)}`], env()));
-    if (imported.code !== 0) throw new Error(`n8n import:${kind} failed:\n${imported.stdout}\n${imported.stderr}`);
+  for (const args of [
+    ["import:credentials", `--input=${path.join(work, "credentials.json")}`],
+    ["import:workflow", `--input=${path.join(work, "workflows.json")}`],
+    ["publish:workflow", "--id=cutoutqueue00001"],
+  ]) {
+    const done = await timed(args[0] as string, () => n8nCli(n8n, args, env()));
+    if (done.code !== 0) throw new Error(`n8n ${args.join(" ")} failed:\n${done.stdout}\n${done.stderr}`);
   }
   times.unshift(`set-up ${((performance.now() - started) / 1000).toFixed(1)} s in all`);
 }, 2_400_000);
 
-afterAll(() => {
+afterAll(async () => {
+  await Promise.all(services.map((service) => service.stop()));
   cutoutServer?.close();
   accountServer?.close();
   announce(`n8n test times: ${times.join("; ")}`);
@@ -305,5 +331,57 @@ describe("n8n with the node installed in its community-nodes folder", () => {
     expect(outputOf(execution, "Cutout")[0]?.json.cutout).toMatchObject({ engine: "local", fileName: "car-1.cutout.png" });
     const written = await decode(path.join(files, "out-community", "car-1.cutout.png"));
     expect([written.width, written.height, written.channels]).toEqual([480, 360, 4]);
+  });
+});
+
+describe("n8n in queue mode", () => {
+  it("a worker runs the workflow a webhook starts on the main instance, with one model session for both runs", async () => {
+    const ports = { redis: await freePort(), main: await freePort(), mainBroker: await freePort(), workerBroker: await freePort() };
+    const redis = startService(
+      redisServerPath(),
+      ["--port", String(ports.redis), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+      process.env,
+    );
+    services.push(redis);
+    const queue = {
+      ...env(custom),
+      EXECUTIONS_MODE: "queue",
+      QUEUE_BULL_REDIS_HOST: "127.0.0.1",
+      QUEUE_BULL_REDIS_PORT: String(ports.redis),
+    };
+    const main = n8nService(n8n, ["start"], {
+      ...queue,
+      N8N_PORT: String(ports.main),
+      N8N_LISTEN_ADDRESS: "127.0.0.1",
+      N8N_RUNNERS_BROKER_PORT: String(ports.mainBroker),
+    });
+    const worker = n8nService(n8n, ["worker", "--concurrency=2"], { ...queue, N8N_RUNNERS_BROKER_PORT: String(ports.workerBroker) });
+    services.push(main, worker);
+    // /healthz answers while n8n still says "n8n is starting up" to every other route; this line comes once it serves them.
+    await timed("queue mode: main ready", () => waitForOutput(main, /Editor is now accessible via/));
+
+    // The main instance registers production webhooks shortly after it starts listening; until then it answers 404 and runs nothing.
+    const call = () =>
+      timed("queue mode: webhook", async () => {
+        const deadline = Date.now() + 60_000;
+        let response: Response;
+        do {
+          response = await fetch(`http://127.0.0.1:${ports.main}/webhook/cutout-queue`, {
+            method: "POST",
+            signal: AbortSignal.timeout(170_000),
+          });
+          if (response.status === 404) await new Promise((resolve) => setTimeout(resolve, 500));
+        } while (response.status === 404 && Date.now() < deadline);
+        expect(response.status, main.output().slice(-2000)).toBe(200);
+        return (await response.json()) as { cutout: { engine: string; width: number; timings: { modelLoad: number } } };
+      });
+    const first = await call();
+    const second = await call();
+    expect(first.cutout).toMatchObject({ engine: "local", width: 480 });
+    expect(second.cutout.engine).toBe("local");
+    // The second run found the worker's session loaded.
+    expect(second.cutout.timings.modelLoad).toBe(0);
+    expect(worker.output().match(/Worker finished execution/g)).toHaveLength(2);
+    expect(main.output()).not.toContain("Worker started execution");
   });
 });

@@ -158,6 +158,48 @@ export function n8nCli(n8n: N8nInstall, args: string[], env: NodeJS.ProcessEnv, 
   });
 }
 
+export interface Service {
+  /** Everything it printed so far, stdout and stderr together. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** A long-running process (redis, `n8n start`, `n8n worker`), stopped with SIGTERM, then SIGKILL after 10 s. */
+export function startService(command: string, args: string[], env: NodeJS.ProcessEnv): Service {
+  const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString("utf8");
+  };
+  child.stdout.on("data", collect);
+  child.stderr.on("data", collect);
+  const exited = new Promise<void>((resolve) => child.on("close", () => resolve()));
+  return {
+    output: () => output,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** n8n's CLI as a long-running service (start, worker) with Node 24. */
+export function n8nService(n8n: N8nInstall, args: string[], env: NodeJS.ProcessEnv): Service {
+  return startService(node24().bin, [n8n.bin, ...args], n8nEnv(env));
+}
+
+/** Waits until `service` has printed a line matching `pattern`, or fails after `timeoutMs` with what it printed. */
+export async function waitForOutput(service: Service, pattern: RegExp, timeoutMs = 180_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!pattern.test(service.output())) {
+    if (Date.now() > deadline) throw new Error(`no line matching ${pattern} within ${timeoutMs} ms:\n${service.output().slice(-3000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 /**
  * The environment every n8n process here gets: Node 24 first, no telemetry,
  * and none of the test runner's own settings (n8n refuses to load nodes when
