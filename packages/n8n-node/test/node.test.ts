@@ -16,7 +16,7 @@ import { decode, FIXTURES } from "../../../test/support/cli";
 import { iouAtHalf } from "../../../test/support/mattes";
 import { type StandIn, startStandIn } from "../../../test/support/provider-standin";
 import { Cutout } from "../src/nodes/Cutout/Cutout.node";
-import { COLLECTIONS, MODELS } from "../src/nodes/Cutout/description";
+import { COLLECTIONS, MODELS } from "../src/nodes/Cutout/properties";
 import { PROVIDER_CREDENTIALS } from "../src/nodes/Cutout/providers";
 import { type ContextOptions, executeContext } from "./execute-context";
 

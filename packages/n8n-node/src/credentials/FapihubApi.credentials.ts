@@ -4,7 +4,7 @@ import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INo
 export class FapihubApi implements ICredentialType {
   name = "fapihubApi";
 
-  displayName = "fapihub RemoveBG API";
+  displayName = "Fapihub RemoveBG API";
 
   icon = "file:../nodes/Cutout/cutout.svg" as const;
 

@@ -5,8 +5,8 @@
 import type { CutoutResult, EngineChoice, RemoveOptions } from "@cutout/core";
 import { CutoutError, fetchRemoteAccount, outputSuffix, type RemoteSettings } from "@cutout/core/pure";
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } from "n8n-workflow";
-import type { Operation } from "./description";
 import { type EngineSetting, withRemover } from "./engine";
+import type { Operation } from "./properties";
 import { isProviderId, PROVIDER_CREDENTIALS, type ProviderId, remoteSettings } from "./providers";
 
 const ENGINES: readonly EngineChoice[] = ["local", "remote", "auto"];

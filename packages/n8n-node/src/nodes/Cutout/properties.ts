@@ -1,18 +1,18 @@
 /**
- * What n8n shows: the operations, the engine and its provider, the binary
- * fields, and core's options in collections by subject.
+ * The node's parameters: the operation, the engine and its provider, the
+ * binary fields, and core's options in collections by subject.
  */
-import { type IDisplayOptions, type INodeProperties, type INodeTypeDescription, NodeConnectionTypes } from "n8n-workflow";
+import type { IDisplayOptions, INodeProperties } from "n8n-workflow";
 import { groupFields, optionFields } from "./option-fields";
-import { PROVIDER_CREDENTIALS, PROVIDER_IDS, providerOptions } from "./providers";
+import { providerOptions } from "./providers";
 
 export const OPERATIONS = ["removeBackground", "getMask", "getAccount"] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
 /** The models core's manifest lists (a unit test keeps this in step with @cutout/models). */
 export const MODELS = [
-  { name: "ISNet fp16 (88 MB, Default)", value: "isnet-fp16" },
-  { name: "ISNet q8 (44 MB, Half the Download)", value: "isnet-q8" },
+  { name: "ISNet FP16 (88 MB, Default)", value: "isnet-fp16" },
+  { name: "ISNet Q8 (44 MB, Half the Download)", value: "isnet-q8" },
 ];
 
 const IMAGE_OPERATIONS: Operation[] = ["removeBackground", "getMask"];
@@ -117,13 +117,13 @@ export const PROPERTIES: INodeProperties[] = [
       {
         name: "Get Mask",
         value: "getMask",
-        action: "Get the mask of an image's subject",
+        action: "Get the mask of an image",
         description: "The matte alone, as a greyscale PNG (white is the subject)",
       },
       {
         name: "Get Account",
         value: "getAccount",
-        action: "Get a remote provider's credits",
+        action: "Get the credits left with a provider",
         description: "Credits left with a remote provider",
       },
     ],
@@ -186,24 +186,3 @@ export const PROPERTIES: INodeProperties[] = [
   collection("shadowOptions", optionFields(groupFields(["shadow", "subject"])), onCutouts),
   collection("engineOptions", ENGINE_OPTIONS, onImages),
 ];
-
-export const DESCRIPTION: INodeTypeDescription = {
-  displayName: "Cutout",
-  name: "cutout",
-  icon: "file:cutout.svg",
-  group: ["transform"],
-  version: 1,
-  subtitle:
-    '={{$parameter["operation"] === "getAccount" ? "Get Account" : $parameter["operation"] === "getMask" ? "Get Mask" : "Remove Background"}}',
-  description: "Remove image backgrounds locally for free, or through remove.bg-compatible APIs",
-  defaults: { name: "Cutout" },
-  inputs: [NodeConnectionTypes.Main],
-  outputs: [NodeConnectionTypes.Main],
-  usableAsTool: true,
-  credentials: PROVIDER_IDS.map((id) => ({
-    name: PROVIDER_CREDENTIALS[id],
-    required: true,
-    displayOptions: { show: { provider: [id] } },
-  })),
-  properties: PROPERTIES,
-};
