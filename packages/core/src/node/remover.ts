@@ -83,6 +83,8 @@ export const NO_FOREGROUND = "No foreground found: the matte is empty (foregroun
 export class Remover {
   private session: Promise<MatteSession> | undefined;
   private model: EngineModel | undefined;
+  /** onnxruntime, being imported since construction (as a static import would have been) for the engines that may need it. */
+  private readonly runtime: Promise<OrtRuntime> | undefined;
   /** Whether the session exists: until then, a photo's decode shares the cores with the model's load. */
   private loaded = false;
   /** Inference runs one at a time: two runs would only fight over the same cores. */
@@ -102,13 +104,17 @@ export class Remover {
     }
     // A provider that cannot be reached as configured (unknown, no url) is a mistake to report now, not at the first fallback.
     if (choice !== "local" && engine.remote?.apiKey) remoteTarget(engine.remote);
+    if (choice !== "remote") {
+      this.runtime = engine.runtime ? Promise.resolve(engine.runtime) : nodeRuntime();
+      this.runtime.catch(() => undefined); // reported by load(), before any model download
+    }
   }
 
   /** Loads the model now rather than on the first image (to show download progress up front, say). */
   load(): Promise<MatteSession> {
     this.session ??= (async () => {
       // The runtime first: where it cannot load, the model is not downloaded for nothing.
-      const runtime = this.engine.runtime ?? (await nodeRuntime());
+      const runtime = await (this.runtime ?? nodeRuntime());
       this.model = await loadEngineModel(this.engine);
       const session = await createSession(runtime, this.model.bytes, this.model.description, threadSettings(this.engine.threads));
       this.loaded = true;
