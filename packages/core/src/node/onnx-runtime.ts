@@ -2,10 +2,10 @@ import { CutoutError } from "../errors.js";
 import type { OrtRuntime } from "../sessions/session.js";
 
 /**
- * onnxruntime-node, imported when a model is first loaded rather than with the
- * engine. Its binaries are built for glibc only: on musl (Alpine, the base of
- * n8n's Docker image) the import fails, and the remote engine, which needs no
- * model, must still run there, with `auto` falling back to it.
+ * onnxruntime-node, imported by a Remover that may run the model rather than
+ * with core itself. Its binaries are built for glibc only: on musl (Alpine,
+ * the base of n8n's Docker image) the import fails, and the remote engine,
+ * which needs no model, must still run there, with `auto` falling back to it.
  */
 export async function nodeRuntime(): Promise<OrtRuntime> {
   try {
