@@ -8,6 +8,8 @@ import { n8nNodeBundle } from "../packages/n8n-node/build.config.mjs";
 import { buildKernels } from "./build-kernels.mjs";
 
 const external = ["sharp", "onnxruntime-node", "onnxruntime-common", "onnxruntime-web"];
+// The server's framework stays a dependency loaded at run time, as its plugins expect.
+const serverExternal = ["fastify", "@fastify/multipart", "@fastify/formbody"];
 const common = { bundle: true, platform: "node", format: "esm", target: "node20", sourcemap: true, external, logLevel: "warning" };
 
 const core = "packages/core/dist";
@@ -18,11 +20,13 @@ await buildKernels();
 const [coreBuild, , pureBuild] = await Promise.all([
   build({
     ...common,
+    external: [...external, ...serverExternal],
     entryPoints: {
       index: "packages/core/src/index.ts",
       cli: "packages/core/src/cli/main.ts",
       launch: "packages/core/src/cli/launch.ts",
       bench: "packages/core/src/bench/main.ts",
+      server: "packages/core/src/server/index.ts",
     },
     outdir: core,
     splitting: true,

@@ -93,6 +93,12 @@ export function chromiumPath(): string {
   return "/usr/bin/chromium";
 }
 
+/** curl, for the tests that run the paid APIs' documented curl commands. */
+export function curlPath(): string {
+  aptInstall(["curl"], "the third-party client tests");
+  return "/usr/bin/curl";
+}
+
 /** Debian's nginx binary (not started as a service; tests run their own with a private config). */
 export function nginxPath(): string {
   aptInstall(["nginx"], "the load-balancer test");

@@ -30,6 +30,15 @@ export interface RemoveOptions extends Omit<CutoutOptions, "format">, InputLimit
   format?: CutoutOptions["format"] | "mask";
 }
 
+/**
+ * Options a dialect parser (parseDialect) has already read and checked, with
+ * the input limits: how an HTTP host passes a request in remove.bg's or
+ * rembg.com's terms straight through.
+ */
+export interface ParsedOptions extends InputLimits {
+  canonical: CanonicalOptions;
+}
+
 export interface ResolvedOptions {
   canonical: CanonicalOptions;
   maxPixels: number;
@@ -41,17 +50,20 @@ export interface ResolvedOptions {
 const LIMIT_KEYS = ["maxPixels", "maxInputBytes", "timeoutMs", "maxPngPixels"] as const;
 
 /** Validates everything at the door, naming the option and the bad value, as sharp does. */
-export function resolveOptions(options: RemoveOptions = {}): ResolvedOptions {
+export function resolveOptions(options: RemoveOptions | ParsedOptions = {}): ResolvedOptions {
   if (typeof options !== "object" || options === null) throw invalidOption("options", "an object", options);
-  const { maxPixels, maxInputBytes, timeoutMs, maxPngPixels, format, ...rest } = options;
-  const cutout: CutoutOptions = format === "mask" ? { ...rest, format: "png", channels: "alpha" } : { ...rest, format };
+  const { maxPixels, maxInputBytes, timeoutMs, maxPngPixels, ...request } = options;
   return {
-    canonical: resolveCanonical(withoutUndefined(cutout)),
+    canonical: "canonical" in request ? request.canonical : canonicalOf(request),
     maxPixels: maxPixels === false ? Number.MAX_SAFE_INTEGER : positiveInteger("maxPixels", maxPixels, DEFAULT_MAX_PIXELS),
     maxInputBytes: positiveInteger("maxInputBytes", maxInputBytes, DEFAULT_MAX_INPUT_BYTES),
     timeoutMs: timeoutMilliseconds("timeoutMs", timeoutMs, DEFAULT_TIMEOUT_MS),
     maxPngPixels: maxPngPixels === false ? Number.MAX_SAFE_INTEGER : positiveInteger("maxPngPixels", maxPngPixels, DEFAULT_MAX_PNG_PIXELS),
   };
+}
+
+function canonicalOf({ format, ...rest }: Omit<RemoveOptions, keyof InputLimits>): CanonicalOptions {
+  return resolveCanonical(withoutUndefined(format === "mask" ? { ...rest, format: "png", channels: "alpha" } : { ...rest, format }));
 }
 
 /** Engine settings may travel in the same object; they are not image options. */

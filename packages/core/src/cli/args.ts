@@ -42,6 +42,8 @@ function optionFlags(): Record<string, { type: "string" | "boolean"; short?: str
 
 export const USAGE = `Usage: cutout [options] <image | folder | glob ...>
        cutout [options] - < photo.jpg > cutout.png
+       cutout serve [options]    an HTTP server speaking the paid APIs' protocols
+                                 (cutout serve --help)
 
 Removes the background of each image, locally. By default each result is
 written beside its input as <name>.cutout.png; inputs are never overwritten.

@@ -17,6 +17,8 @@ const EXIT_SOME_FAILED = 1;
 const EXIT_USAGE = 2;
 
 export async function main(argv: string[]): Promise<number> {
+  // `cutout serve`: the HTTP server, loaded only when asked for (a file named serve is ./serve).
+  if (argv[0] === "serve") return (await import("../server/serve-cli.js")).serve(argv.slice(1));
   let args: CliArgs;
   let options: ResolvedOptions;
   let perImage: RemoveOptions;

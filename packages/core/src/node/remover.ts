@@ -1,6 +1,6 @@
 import { CutoutError, invalidOption, isCutoutError } from "../errors.js";
 import type { Box, PixelImage } from "../image.js";
-import { positiveInteger, type RemoveOptions, type ResolvedOptions, resolveOptions } from "../options.js";
+import { type ParsedOptions, positiveInteger, type RemoveOptions, type ResolvedOptions, resolveOptions } from "../options.js";
 import { cutoutPixels, type PendingPhoto } from "../pipeline.js";
 import { remoteTarget } from "../remote/protocols.js";
 import type { RemoteSettings } from "../remote/providers.js";
@@ -127,7 +127,8 @@ export class Remover {
     return this.session;
   }
 
-  async remove(input: ImageInput, options: RemoveOptions = {}): Promise<CutoutResult> {
+  /** `options`: the JS API's (RemoveOptions), or a dialect's parsed request with its limits (ParsedOptions). */
+  async remove(input: ImageInput, options: RemoveOptions | ParsedOptions = {}): Promise<CutoutResult> {
     const resolved = resolveOptions(options);
     const t0 = performance.now();
     const { bytes } = await readInput(input, resolved);

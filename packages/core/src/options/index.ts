@@ -5,10 +5,12 @@
  */
 export type * from "./canonical.js";
 export { copyOptions, DEFAULT_OPTIONS } from "./defaults.js";
-export { parseFapihub } from "./dialects/fapihub.js";
+export { checkFapihubEndpoint, FAPIHUB_ENDPOINTS, parseFapihub } from "./dialects/fapihub.js";
 export {
+  DIALECT_FIELDS,
   DIALECT_NAMES,
   DIALECTS,
+  type DialectFields,
   type DialectName,
   type DialectParser,
   type DialectResult,
@@ -16,6 +18,7 @@ export {
   parseDialect,
 } from "./dialects/index.js";
 export { parseMinimal } from "./dialects/minimal.js";
+export { parseRembg } from "./dialects/rembg.js";
 export { parseRembgCom } from "./dialects/rembg-com.js";
 export { parseRemoveBg } from "./dialects/removebg.js";
 export type { FieldError } from "./draft.js";

@@ -2,7 +2,7 @@ import { invalidOption } from "../../errors.js";
 import { parseBackgroundColor, parseBlurRadius, parseImageUrl } from "../backgrounds.js";
 import { parseColorField } from "../colors.js";
 import { copyOptions } from "../defaults.js";
-import { PLAIN_STYLE } from "../draft.js";
+import { type FieldError, PLAIN_STYLE } from "../draft.js";
 import { parseOffset, parseShadowBlur } from "../shadow.js";
 import {
   background,
@@ -82,4 +82,37 @@ const SPEC: DialectSpec = {
 
 export function parseFapihub(fields: Readonly<Record<string, string>>): DialectResult {
   return runDialect(SPEC, fields);
+}
+
+/** fapihub's endpoints under /v2/rembg/ and the fields each requires; the plain endpoint takes none. */
+export const FAPIHUB_ENDPOINTS: Readonly<Record<string, readonly string[]>> = Object.freeze({
+  "": [],
+  blur: ["radius"],
+  color: ["bgcolor"],
+  gradient: ["top_color", "bottom_color"],
+  shadow: ["shadow_color", "offset", "blur_radius"],
+});
+
+/**
+ * What an endpoint adds to parseFapihub: its required fields must be there,
+ * and another endpoint's fields are refused (a `radius` sent to /color/ would
+ * otherwise blur what the caller asked to colour).
+ */
+export function checkFapihubEndpoint(endpoint: string, fields: Readonly<Record<string, string>>): FieldError[] {
+  const path = (name: string) => `/v2/rembg/${name === "" ? "" : `${name}/`}`;
+  const own = FAPIHUB_ENDPOINTS[endpoint];
+  if (own === undefined) return [{ field: "endpoint", value: endpoint, message: `fapihub has no endpoint ${path(endpoint)}` }];
+  const errors: FieldError[] = [];
+  for (const field of own) {
+    if (!Object.hasOwn(fields, field)) errors.push({ field, value: "", message: `${field} is required by ${path(endpoint)}` });
+  }
+  for (const [other, owned] of Object.entries(FAPIHUB_ENDPOINTS)) {
+    if (other === endpoint) continue;
+    for (const field of owned) {
+      if (Object.hasOwn(fields, field) && !own.includes(field)) {
+        errors.push({ field, value: fields[field]!, message: `${field} belongs to ${path(other)}, not ${path(endpoint)}` });
+      }
+    }
+  }
+  return errors;
 }

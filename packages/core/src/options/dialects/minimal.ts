@@ -21,7 +21,11 @@ import {
  * megapixels: `size=medium` here caps the long side at 1024 px.
  */
 
-export const MINIMAL_IMAGE_FIELDS: ReadonlyMap<string, ImageKind> = new Map<string, ImageKind>([["image", "file"]]);
+/** The reference names the upload only "the image file"; the service it describes calls the field image_file. Both are read. */
+export const MINIMAL_IMAGE_FIELDS: ReadonlyMap<string, ImageKind> = new Map<string, ImageKind>([
+  ["image", "file"],
+  ["image_file", "file"],
+]);
 
 export const MINIMAL_FIELDS: ReadonlyMap<string, FieldParser> = new Map<string, FieldParser>([
   ["format", slot("format", parseFormat)],
