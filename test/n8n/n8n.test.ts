@@ -7,9 +7,9 @@
  * and run with n8n's CLI, reading and writing real files:
  * 1. a photo cut out and written to disk, its alpha checked against the CLI's;
  * 2. a corrupt image beside a good one under Continue On Fail;
- * 3. the remote engine, auto's fallback and Get Account against a server on
- *    loopback speaking remove.bg's protocol (`cutout serve` is not built yet),
- *    with onnxruntime-node failing to load as it does on Alpine.
+ * 3. the remote engine, auto's fallback and Get Account against `cutout serve`
+ *    on loopback, with onnxruntime-node failing to load in n8n as it does on
+ *    Alpine.
  * Then queue mode: a main instance and a worker over Redis (Debian's), a
  * webhook workflow run by the worker, twice, on one model session.
  */
@@ -38,10 +38,11 @@ import {
   startService,
   waitForOutput,
 } from "../support/n8n";
-import { type StandIn, startStandIn } from "../support/provider-standin";
+import { type ServeProcess, startServe } from "../support/serve";
 
 const KEY = "sk_n8n_test_7f3a9c2e5b1d4f60";
-const ACCOUNT = { data: { attributes: { credits: { total: 42.5, subscription: 40, payg: 2.5, enterprise: 0 }, api: { free_calls: 50 } } } };
+/** `cutout serve --rate-limit`: megapixels per minute, which its account endpoint reports as credits left. */
+const RATE_LIMIT_MP = 100;
 
 let n8n: N8nInstall;
 let work: string;
@@ -49,8 +50,7 @@ let files: string;
 let userFolder: string;
 let custom: string;
 let withoutOnnx: string;
-let cutoutServer: StandIn;
-let accountServer: StandIn;
+let server: ServeProcess | undefined;
 const times: string[] = [];
 const services: Service[] = [];
 
@@ -84,8 +84,7 @@ const write = (dir: string) =>
 function workflows(type: { custom: string; community: string }) {
   const cutout = (name: string, parameters: object, extra: Record<string, unknown> = {}, kind = type.custom) =>
     node(name, kind, parameters, extra);
-  const cutoutServer = { cutoutServerApi: { id: "standincutout001", name: "Cutout server stand-in" } };
-  const accountServer = { cutoutServerApi: { id: "standinaccount01", name: "Account stand-in" } };
+  const cutoutServer = { cutoutServerApi: { id: "cutoutserver0001", name: "cutout serve" } };
   return [
     workflow(
       "cutoutlocal00001",
@@ -150,7 +149,7 @@ function workflows(type: { custom: string; community: string }) {
         ),
         cutout("Auto", { engine: "auto", provider: "cutout" }, { credentials: cutoutServer }),
         cutout("Local", {}, { onError: "continueRegularOutput" }),
-        cutout("Account", { operation: "getAccount", provider: "cutout" }, { credentials: accountServer }),
+        cutout("Account", { operation: "getAccount", provider: "cutout" }, { credentials: cutoutServer }),
       ],
       [
         ["Start", "Read"],
@@ -210,17 +209,12 @@ beforeAll(async () => {
   custom = customExtension(tarball, path.join(work, "custom"));
   withoutOnnx = customExtension(tarball, path.join(work, "custom-no-onnxruntime"), { brokenOnnxRuntime: true });
   await timed("community-folder install (npm)", async () => communityInstall(tarball, userFolder));
-  cutoutServer = await startStandIn({ cutout: true, headers: { "X-Credits-Charged": "1" } });
-  accountServer = await startStandIn({ status: 200, json: ACCOUNT });
+  server = await timed("cutout serve ready", () =>
+    startServe(["--rate-limit", String(RATE_LIMIT_MP)], { env: { CUTOUT_SERVER_KEYS: KEY }, ready: true }),
+  );
   brokerPort = await freePort();
   const credentials = [
-    {
-      id: "standincutout001",
-      name: "Cutout server stand-in",
-      type: "cutoutServerApi",
-      data: { baseUrl: cutoutServer.origin, apiKey: KEY },
-    },
-    { id: "standinaccount01", name: "Account stand-in", type: "cutoutServerApi", data: { baseUrl: accountServer.origin, apiKey: KEY } },
+    { id: "cutoutserver0001", name: "cutout serve", type: "cutoutServerApi", data: { baseUrl: server.url, apiKey: KEY } },
   ];
   stage(
     {
@@ -242,8 +236,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(services.map((service) => service.stop()));
-  cutoutServer?.close();
-  accountServer?.close();
+  await server?.stop();
   announce(`n8n test times: ${times.join("; ")}`);
   if (work) removeDir(work);
 });
@@ -298,27 +291,31 @@ describe("n8n with the node from N8N_CUSTOM_EXTENSIONS", () => {
     expect([written.width, written.height]).toEqual([480, 360]);
   });
 
-  it("workflow 3: remote engine, auto's fallback and Get Account against a server on loopback, with onnxruntime-node unloadable", async () => {
+  it("workflow 3: remote engine, auto's fallback and Get Account against cutout serve, with onnxruntime-node unloadable in n8n", async () => {
     const { execution, stdout } = await execute("cutoutremote0001", withoutOnnx);
     expect(execution.status).toBe("success");
 
     const [remote] = outputOf(execution, "Remote");
-    expect(remote?.json.cutout).toMatchObject({ engine: "remote", model: "remote:cutout", creditsCharged: 1, width: 480 });
+    expect(remote?.json.cutout).toMatchObject({ engine: "remote", model: "remote:cutout", width: 480, height: 360 });
     const [auto] = outputOf(execution, "Auto");
     expect(auto?.json.cutout).toMatchObject({ engine: "remote", warnings: [expect.stringContaining("model_unavailable")] });
     const [local] = outputOf(execution, "Local");
     expect(local?.json).toEqual({ error: expect.stringContaining("onnxruntime-node cannot load"), details: { code: "model_unavailable" } });
     const [account] = outputOf(execution, "Account");
-    expect(account?.json).toEqual({
-      provider: "cutout",
-      credits: { total: 42.5, subscription: 40, payg: 2.5, enterprise: 0 },
-      freeCalls: 50,
-    });
-
-    const cuts = cutoutServer.requests.filter((request) => request.path === "/v1.0/removebg");
-    expect(cuts).toHaveLength(2);
-    for (const request of [...cuts, ...accountServer.requests]) expect(request.headers["x-api-key"]).toBe(KEY);
-    expect(accountServer.requests.map((request) => `${request.method} ${request.path}`)).toEqual(["GET /v1.0/account"]);
+    expect(account?.json).toMatchObject({ provider: "cutout", credits: { payg: 0, enterprise: 0 } });
+    // The server's access log: both cutouts and the account call came with the key (it refuses any other),
+    // and the account reports what its per-minute rate limit has left after the cutouts.
+    const requests = (server as ServeProcess)
+      .stdout()
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as { method: string; route: string; status: number; megapixels?: number });
+    const cutouts = requests.filter((r) => r.method === "POST" && r.route === "/v1.0/removebg" && r.status === 200);
+    expect(cutouts).toHaveLength(2);
+    expect(requests.filter((r) => r.method === "GET" && r.route === "/v1.0/account" && r.status === 200)).toHaveLength(1);
+    // The server counts an image as its megapixels rounded up, at least 1, as remove.bg does.
+    const spent = cutouts.reduce((sum, r) => sum + Math.max(1, Math.ceil(r.megapixels ?? 0)), 0);
+    expect((account?.json.credits as { total: number }).total).toBe(RATE_LIMIT_MP - spent);
     // The key reaches the provider's header and nothing n8n stored or printed.
     expect(stdout).not.toContain(KEY);
   });
