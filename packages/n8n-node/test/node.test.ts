@@ -347,6 +347,29 @@ describe("the engine", () => {
     expect(used.size).toBe(1);
     expect(most).toBe(2);
   });
+  it("closes the least recently used idle engine beyond four settings", async () => {
+    remote.script({ cutout: true });
+    // Remote settings load no model: each credential is an engine setting of its own.
+    const cutWithKey = (key: number) =>
+      run(
+        {
+          credentials: { cutoutServerApi: { baseUrl: remote.origin, apiKey: `${KEY}-${key}` } },
+          parameters: {
+            operation: "removeBackground",
+            binaryPropertyName: "data",
+            outputBinaryPropertyName: "data",
+            engine: "remote",
+            provider: "cutout",
+          },
+        },
+        (store) => [photoItem(store, CAR, "car.jpg")],
+      );
+    for (let key = 0; key < 4; key++) await cutWithKey(key); // the process now holds these four, whatever it held before
+    const closes = vi.spyOn(Remover.prototype, "close");
+    for (let key = 4; key < 9; key++) await cutWithKey(key);
+    expect(closes).toHaveBeenCalledTimes(5);
+    closes.mockRestore();
+  });
 });
 
 describe("remote engine", () => {

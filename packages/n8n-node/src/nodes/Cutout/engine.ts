@@ -59,29 +59,26 @@ function keyOf({ engine, model, quality, precision, remote }: EngineSetting): st
 export async function withRemover<T>(setting: EngineSetting, log: Log, work: (remover: Remover) => Promise<T>): Promise<T> {
   const key = keyOf(setting);
   let entry = engines.get(key);
-  if (entry) {
-    engines.delete(key); // re-inserted below: the Map's order is the use order
-  } else {
+  if (!entry) {
     const { Remover } = await loadCore();
-    entry = engines.get(key); // another item may have created it while core loaded
-    if (entry) engines.delete(key);
-    else {
-      entry = {
-        remover: new Remover({
-          engine: setting.engine,
-          ...(setting.model ? { model: setting.model } : {}),
-          ...(setting.quality ? { quality: setting.quality } : {}),
-          ...(setting.precision ? { precision: setting.precision } : {}),
-          ...(setting.engine !== "local" && setting.remote ? { remote: setting.remote } : {}),
-          onModelProgress: progressLogger(log),
-        }),
-        busy: 0,
-      };
-    }
+    // Another item may have created it while core loaded.
+    entry = engines.get(key) ?? {
+      remover: new Remover({
+        engine: setting.engine,
+        ...(setting.model ? { model: setting.model } : {}),
+        ...(setting.quality ? { quality: setting.quality } : {}),
+        ...(setting.precision ? { precision: setting.precision } : {}),
+        ...(setting.engine !== "local" && setting.remote ? { remote: setting.remote } : {}),
+        onModelProgress: progressLogger(log),
+      }),
+      busy: 0,
+    };
   }
+  // Re-inserted: the Map's order is the order of use.
+  engines.delete(key);
   engines.set(key, entry);
-  evictIdle();
   entry.busy++;
+  evictIdle();
   try {
     return await work(entry.remover);
   } finally {

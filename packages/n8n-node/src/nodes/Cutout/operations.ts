@@ -9,8 +9,6 @@ import { type EngineSetting, withRemover } from "./engine";
 import type { Operation } from "./properties";
 import { isProviderId, PROVIDER_CREDENTIALS, type ProviderId, remoteSettings } from "./providers";
 
-const ENGINES: readonly EngineChoice[] = ["local", "remote", "auto"];
-
 /** How many items run at once: locally, one decodes and encodes while another is inferred; remotely, calls overlap. */
 export function concurrency(context: IExecuteFunctions, operation: Operation): number {
   if (operation === "getAccount") return 1;
@@ -39,7 +37,6 @@ async function remote(context: IExecuteFunctions, itemIndex: number, timeoutMs?:
 
 async function engineSetting(context: IExecuteFunctions, itemIndex: number, engineOptions: IDataObject): Promise<EngineSetting> {
   const engine = context.getNodeParameter("engine", itemIndex, "local") as EngineChoice;
-  if (!ENGINES.includes(engine)) throw new CutoutError("validation_error", `Unknown engine '${String(engine)}'`, { field: "engine" });
   const { model, quality, precision, timeoutMs } = engineOptions;
   return {
     engine,
