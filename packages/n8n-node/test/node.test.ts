@@ -347,6 +347,23 @@ describe("the engine", () => {
     expect(used.size).toBe(1);
     expect(most).toBe(2);
   });
+  it("passes Engine Options to core, and logs the model's loading to n8n's logger", async () => {
+    // Float weights come through the model loader, which reports its phases (the int8 build is read directly).
+    const { output, test } = await run(
+      {
+        parameters: {
+          operation: "removeBackground",
+          binaryPropertyName: "data",
+          outputBinaryPropertyName: "data",
+          engineOptions: { precision: "float" },
+        },
+      },
+      (store) => [photoItem(store, CAR, "car.jpg")],
+    );
+    expect(output[0]?.json.cutout).toMatchObject({ engine: "local", model: "isnet-fp16" });
+    expect(test.logs).toContainEqual(expect.stringMatching(/^Cutout: Verifying the model 100% \(\d+ of \d+ MB\)$/));
+  });
+
   it("closes the least recently used idle engine beyond four settings", async () => {
     remote.script({ cutout: true });
     // Remote settings load no model: each credential is an engine setting of its own.
