@@ -1,13 +1,15 @@
 /**
  * The bad-input corpus (corpus.ts) through every entry point: the core API,
- * the CLI and the packaged GitHub Action (`cutout serve` and the n8n node
- * are columns waiting for their adapter in test/support/robustness-hosts.ts).
+ * the CLI, the packaged GitHub Action and `cutout serve` (every protocol's
+ * route; the n8n node is a column waiting for its adapter in
+ * test/support/robustness-hosts.ts).
  * Each host gets all files in one go, so the model loads once per host; the
  * core API's results get the deep checks (pixels, orientation, colour), the
  * others must agree with it code for code and warning for warning. Writes
  * docs/robustness.md.
  *
- * Cost: one inference per `ok` file per host (20 x 3 on this corpus).
+ * Cost: one inference per `ok` file per host and route (20 x 3 on this corpus,
+ * and 20 x 5 for `cutout serve`, one per protocol).
  */
 import { createHash } from "node:crypto";
 import { once } from "node:events";
@@ -78,6 +80,17 @@ async function runHost(id: string): Promise<HostRun> {
     runs.set(host.id, error as Error);
     throw error;
   }
+}
+
+/** A host reports every file with the core API's code and warnings, and never an internal error or a stack trace. */
+function expectCoreOutcomes(run: HostRun): void {
+  const core = runs.get("core") as HostRun;
+  for (const file of corpus) {
+    const outcome = run.outcomes.get(file.name)!;
+    expect(outcome.code, file.name).toBe(core.outcomes.get(file.name)!.code);
+    expect(warningTags(outcome.warnings), file.name).toEqual(warningTags(core.outcomes.get(file.name)!.warnings));
+  }
+  expect(run.log).not.toMatch(/internal error|\s{4}at /);
 }
 
 /** Every file a host could have read is unchanged: the corpus itself, and the host's copies. */
@@ -287,13 +300,7 @@ describe("CLI", () => {
   it("reports every file once, with the core API's code and warnings, and exits 1 (some failed)", () => {
     expect(run.exitCode, run.log).toBe(1);
     expect([...run.outcomes.keys()].sort()).toEqual(corpus.map((f) => f.name).sort());
-    const core = runs.get("core") as HostRun;
-    for (const file of corpus) {
-      const outcome = run.outcomes.get(file.name)!;
-      expect(outcome.code, file.name).toBe(core.outcomes.get(file.name)!.code);
-      expect(warningTags(outcome.warnings), file.name).toEqual(warningTags(core.outcomes.get(file.name)!.warnings));
-    }
-    expect(run.log).not.toMatch(/internal error|\s{4}at /);
+    expectCoreOutcomes(run);
   });
 
   it("writes a complete PNG for each result and nothing else, and leaves its inputs alone", async () => {
@@ -328,6 +335,17 @@ describe("GitHub Action", () => {
     const corpusDir = path.join(work, "action", "workspace", "corpus");
     await expectOutputs(run, corpusDir, new Set(corpus.map((f) => f.name)));
     await expectInputsUntouched([corpusDir]);
+  });
+});
+
+describe("`cutout serve`", () => {
+  let run: HostRun;
+  beforeAll(async () => {
+    run = await runHost("serve");
+  }, 900_000);
+
+  it("answers every file on every route with the core API's code and warnings, each in its protocol's shape, and stays up", () => {
+    expectCoreOutcomes(run);
   });
 });
 

@@ -14,7 +14,8 @@ import { type CutoutResult, Remover } from "../../packages/core/src/node/remover
 import { isImageFile } from "../../packages/core/src/output/file-names.js";
 import { node24 } from "./action-node24";
 import { type ActionRun, packageAction, runAction, workflowCommands } from "./action-runner";
-import { jsonLines, runCli } from "./cli";
+import { jsonLines, runCli, sharp } from "./cli";
+import { startServe } from "./serve";
 
 /** An error code, `ok`, or `not_selected`: the host never took the file (its globs select by extension). */
 export type OutcomeCode = string;
@@ -179,12 +180,90 @@ const action: EntryPoint = {
   },
 };
 
-/** `cutout serve`: not built yet. Its `run` will POST each file and read the JSON error body's code. */
+/**
+ * Each protocol's upload route, and how its error answer names core's code.
+ * Each reader checks the protocol's own shape first: an answer in another
+ * shape has no code.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: an answer's JSON, whose shape each reader checks.
+const SERVE_ROUTES: { path: string; field: string; code: (status: number, body: any) => string | undefined }[] = [
+  {
+    path: "/v1.0/removebg",
+    field: "image_file",
+    code: (_s, b) => (typeof b?.errors?.[0]?.title === "string" ? b.errors[0].code : undefined),
+  },
+  { path: "/rmbg", field: "image", code: (s, b) => (typeof b?.error === "string" && b.status === s ? b.code : undefined) },
+  { path: "/v2/rembg/", field: "image", code: (_s, b) => (typeof b?.message === "string" ? b.code : undefined) },
+  {
+    path: "/v1/remove",
+    field: "image_file",
+    code: (_s, b) => (typeof b?.message === "string" && typeof b.request_id === "string" ? b.code : undefined),
+  },
+  { path: "/api/remove", field: "file", code: (_s, b) => (typeof b?.detail === "string" ? b.code : undefined) },
+];
+
+/** One file through one route: its code (ok, or the error's), its warnings, its output size. */
+async function serveOne(url: string, route: (typeof SERVE_ROUTES)[number], bytes: Buffer, name: string) {
+  const body = new FormData();
+  body.append(route.field, new Blob([bytes as BlobPart]), name);
+  const response = await fetch(`${url}${route.path}`, { method: "POST", body });
+  const answer = Buffer.from(await response.arrayBuffer());
+  if (response.ok) {
+    const meta = await sharp(answer).metadata();
+    const warnings = JSON.parse(response.headers.get("x-cutout-warnings") ?? "[]") as string[];
+    return { code: "ok", warnings, size: `${meta.width}x${meta.height}`, text: "" };
+  }
+  const text = answer.toString("utf8");
+  let code: string | undefined;
+  try {
+    code = route.code(response.status, JSON.parse(text));
+  } catch {
+    code = undefined;
+  }
+  if (/\n\s+at /.test(text)) code = "stack trace in the answer";
+  return { code: code ?? `not ${route.path}'s error shape`, warnings: [] as string[], size: "", text };
+}
+
+/** `cutout serve`, one process: every file through each protocol's upload route; a file's outcome is theirs when all agree. */
 const serve: EntryPoint = {
   id: "serve",
   title: "`cutout serve`",
-  how: "not built yet",
+  how: "`cutout serve`, one process; each file POSTed to remove.bg's route, then a result to rembg.com's too (WebP), a failure to every other protocol's route (/rmbg, /v2/rembg/, /v1/remove, /api/remove); all must give the same outcome, each error in its protocol's own shape",
   selectsByExtension: false,
+  async run(files) {
+    const started = performance.now();
+    const server = await startServe(["-q"], { ready: true });
+    const outcomes = new Map<string, Outcome>();
+    const answers: string[] = [];
+    try {
+      for (const file of files) {
+        const t0 = performance.now();
+        const bytes = await fs.readFile(file.path);
+        // A failure goes through every route; a result through remove.bg's (PNG or JPEG) and rembg.com's (WebP) only:
+        // the others share their pipeline and encoders, and sixty more inferences would cost minutes of CI.
+        const [removebg, ...others] = SERVE_ROUTES as [(typeof SERVE_ROUTES)[number], ...typeof SERVE_ROUTES];
+        const first = await serveOne(server.url, removebg, bytes, file.name);
+        const rest = first.code === "ok" ? others.slice(0, 1) : others;
+        const each = [first, ...(await Promise.all(rest.map((route) => serveOne(server.url, route, bytes, file.name))))];
+        answers.push(...each.map((e) => e.text));
+        const same = each.every((e) => e.code === first.code && e.size === first.size && e.warnings.join() === first.warnings.join());
+        const code = same
+          ? first.code
+          : `routes disagree: ${each.map((e, i) => `${SERVE_ROUTES[i]!.path} ${e.code} ${e.size}`).join(", ")}`;
+        outcomes.set(file.name, { code, warnings: first.warnings, ms: performance.now() - t0 });
+      }
+      const health = await fetch(`${server.url}/healthz`);
+      if (!health.ok) throw new Error(`cutout serve is not healthy after the corpus: HTTP ${health.status}`);
+    } finally {
+      await server.stop();
+    }
+    return {
+      outcomes,
+      ms: performance.now() - started,
+      log: `${server.stdout()}\n${server.stderr()}\n${answers.join("\n")}`,
+      outputDirs: [],
+    };
+  },
 };
 
 /** The n8n node's execute function: not built yet. Its `run` will call execute() with one item per file. */

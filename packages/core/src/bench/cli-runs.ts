@@ -54,7 +54,8 @@ export async function runCliBench(
   return rows;
 }
 
-function timeCli(cli: string, args: string[], hugePages: boolean): Promise<number> {
+/** Wall time (ms) of one `cutout` run, spawn to exit, with its huge-page relaunch or without. */
+export function timeCli(cli: string, args: string[], hugePages: boolean): Promise<number> {
   return new Promise((resolve, reject) => {
     const start = performance.now();
     const env: NodeJS.ProcessEnv = { ...process.env, [HUGE_PAGES_SWITCH]: hugePages ? "1" : "0" };

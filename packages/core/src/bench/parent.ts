@@ -11,6 +11,7 @@ import { BASELINE_SIZES, DEFAULT_SIZES, makePhotos, type Photo, sourceNote, user
 import { PNG_HEADING, renderPngBench, runPngBench } from "./png-writer.js";
 import type { BareColdReport, ColdReport } from "./protocol.js";
 import { type ReportContext, renderReport } from "./report.js";
+import { renderServerBench, runServerBench, SERVER_HEADING } from "./server-runs.js";
 import { type ChildRun, runBareColdChild, runColdChild, runImglyChild, runWarmChild } from "./spawn-child.js";
 import { medianPair, type PhotoSummary, summarize } from "./summary.js";
 
@@ -21,10 +22,11 @@ export async function runParent(args: BenchArgs): Promise<number> {
   const loadBefore = os.loadavg()[0];
   const dir = await mkdtemp(path.join(os.tmpdir(), "cutout-bench-"));
   try {
-    const sizes = args.sizes ?? (args.baseline ? BASELINE_SIZES : DEFAULT_SIZES);
+    const sizes = args.sizes ?? (args.baseline ? BASELINE_SIZES : args.server ? [1] : DEFAULT_SIZES);
     const photos = args.images.length > 0 ? await userPhotos(args.images) : await makePhotos(root, dir, sizes);
     if (args.cli) return await runCliSection(args, root, dir, photos);
     if (args.png) return await runPngSection(args, root, photos);
+    if (args.server) return await runServerSection(args, root, dir, photos);
     const results: PhotoSummary[] = [];
     const compared: CompareRow[] = [];
     const imglyModel = IMGLY_MODELS[args.model ?? "isnet-fp16"];
@@ -121,6 +123,14 @@ async function runCliSection(args: BenchArgs, root: string, dir: string, photos:
   log(`the cutout command on ${photos.length} photo(s), ${args.runs} runs each way…`);
   const rows = await runCliBench(root, dir, photos, engineOf(args), args.runs, args.batch);
   return printSection(args, root, CLI_HEADING, rows, renderCliBench(rows, args.runs, args.batch, benchCommand(), today()));
+}
+
+/** `pnpm bench --server`: `cutout serve` against the CLI's per-image time. */
+async function runServerSection(args: BenchArgs, root: string, dir: string, photos: Photo[]): Promise<number> {
+  log(`cutout serve on ${photos.length} photo(s): ${args.requests} requests at concurrency ${args.concurrency.join(", ")}…`);
+  const rows = await runServerBench(root, dir, photos, engineOf(args), args.requests, args.concurrency, args.batch);
+  const body = renderServerBench(rows, args.batch, sourceNote(args.images.length > 0), benchCommand(), today());
+  return printSection(args, root, SERVER_HEADING, rows, body);
 }
 
 /** `pnpm bench --png`: the PNG writer against libvips', on each photo's cutout. */

@@ -7,7 +7,6 @@ export class QueueFull extends Error {
 
 interface Waiting {
   start: () => void;
-  drop: (reason: unknown) => void;
 }
 
 /**
@@ -43,7 +42,6 @@ export class WorkQueue {
             signal.removeEventListener("abort", onAbort);
             resolve();
           },
-          drop: reject,
         };
         const onAbort = () => {
           this.waiting.splice(this.waiting.indexOf(entry), 1);

@@ -13,10 +13,11 @@ export const REMOVEBG: Protocol = {
   title: "remove.bg / BgCut",
   missingImage: "No image given: please provide either the image_url, image_file or image_file_b64 parameter.",
 
-  success({ result, fields, accept, ...rest }: Success): Answer {
+  success(success: Success): Answer {
+    const { result, fields, accept } = success;
     const box = result.foreground ?? { left: 0, top: 0, width: 0, height: 0 };
     const headers: Record<string, string> = {
-      ...imageHeaders({ result, fields, accept, ...rest }),
+      ...imageHeaders(success),
       "x-width": String(result.width),
       "x-height": String(result.height),
       "x-foreground-top": String(box.top),
