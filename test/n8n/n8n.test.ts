@@ -10,8 +10,10 @@
  * 3. the remote engine, auto's fallback and Get Account against `cutout serve`
  *    on loopback, with onnxruntime-node failing to load in n8n as it does on
  *    Alpine.
- * Then queue mode: a main instance and a worker over Redis (Debian's), a
- * webhook workflow run by the worker, twice, on one model session.
+ * Then n8n as a server, in queue mode: a main instance and a worker over
+ * Redis (Debian's); a webhook workflow run by the worker, twice, on one model
+ * session; and a Cutout server credential tested as the editor's Test button
+ * does, through n8n's REST API.
  */
 import { mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
@@ -331,8 +333,12 @@ describe("n8n with the node installed in its community-nodes folder", () => {
   });
 });
 
-describe("n8n in queue mode", () => {
-  it("a worker runs the workflow a webhook starts on the main instance, with one model session for both runs", async () => {
+describe("n8n as a server: a main instance and a worker in queue mode", () => {
+  let main: Service;
+  let worker: Service;
+  let base: string;
+
+  beforeAll(async () => {
     const ports = { redis: await freePort(), main: await freePort(), mainBroker: await freePort(), workerBroker: await freePort() };
     const redis = startService(
       redisServerPath(),
@@ -346,27 +352,27 @@ describe("n8n in queue mode", () => {
       QUEUE_BULL_REDIS_HOST: "127.0.0.1",
       QUEUE_BULL_REDIS_PORT: String(ports.redis),
     };
-    const main = n8nService(n8n, ["start"], {
+    main = n8nService(n8n, ["start"], {
       ...queue,
       N8N_PORT: String(ports.main),
       N8N_LISTEN_ADDRESS: "127.0.0.1",
       N8N_RUNNERS_BROKER_PORT: String(ports.mainBroker),
     });
-    const worker = n8nService(n8n, ["worker", "--concurrency=2"], { ...queue, N8N_RUNNERS_BROKER_PORT: String(ports.workerBroker) });
+    worker = n8nService(n8n, ["worker", "--concurrency=2"], { ...queue, N8N_RUNNERS_BROKER_PORT: String(ports.workerBroker) });
     services.push(main, worker);
+    base = `http://127.0.0.1:${ports.main}`;
     // /healthz answers while n8n still says "n8n is starting up" to every other route; this line comes once it serves them.
     await timed("queue mode: main ready", () => waitForOutput(main, /Editor is now accessible via/));
+  }, 300_000);
 
+  it("a worker runs the workflow a webhook starts on the main instance, with one model session for both runs", async () => {
     // The main instance registers production webhooks shortly after it starts listening; until then it answers 404 and runs nothing.
     const call = () =>
       timed("queue mode: webhook", async () => {
         const deadline = Date.now() + 60_000;
         let response: Response;
         do {
-          response = await fetch(`http://127.0.0.1:${ports.main}/webhook/cutout-queue`, {
-            method: "POST",
-            signal: AbortSignal.timeout(170_000),
-          });
+          response = await fetch(`${base}/webhook/cutout-queue`, { method: "POST", signal: AbortSignal.timeout(170_000) });
           if (response.status === 404) await new Promise((resolve) => setTimeout(resolve, 500));
         } while (response.status === 404 && Date.now() < deadline);
         expect(response.status, main.output().slice(-2000)).toBe(200);
@@ -380,5 +386,36 @@ describe("n8n in queue mode", () => {
     expect(second.cutout.timings.modelLoad).toBe(0);
     expect(worker.output().match(/Worker finished execution/g)).toHaveLength(2);
     expect(main.output()).not.toContain("Worker started execution");
+  });
+
+  it("tests a Cutout server credential as the editor's Test button does: the key accepted, a wrong one refused", async () => {
+    // The editor's REST API, as a signed-in owner (the browser-id header is part of n8n's session check).
+    const headers = { "content-type": "application/json", "browser-id": "cutout-test" };
+    const setup = await fetch(`${base}/rest/owner/setup`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ email: "owner@example.com", firstName: "Cutout", lastName: "Test", password: "Cutout-test-1" }),
+    });
+    expect(setup.status, await setup.clone().text()).toBe(200);
+    const cookie = (setup.headers.get("set-cookie") ?? "").split(";")[0] as string;
+    const test = async (data: object) => {
+      const response = await fetch(`${base}/rest/credentials/test`, {
+        method: "POST",
+        headers: { ...headers, cookie },
+        body: JSON.stringify({ credentials: { id: "", name: "cutout serve", type: "cutoutServerApi", data } }),
+      });
+      return ((await response.json()) as { data: { status: string; message: string } }).data;
+    };
+    const url = (server as ServeProcess).url;
+    // A trailing slash on the base URL is the credential's to drop.
+    expect(await test({ baseUrl: `${url}/`, apiKey: KEY })).toEqual({ status: "OK", message: "Connection successful!" });
+    expect(await test({ baseUrl: url, apiKey: "sk_wrong_key_123" })).toMatchObject({ status: "Error" });
+    const accounts = (server as ServeProcess)
+      .stdout()
+      .split("\n")
+      .filter((line) => line.includes('"route":"/v1.0/account"'))
+      .slice(-2)
+      .map((line) => (JSON.parse(line) as { status: number }).status);
+    expect(accounts).toEqual([200, 403]);
   });
 });
