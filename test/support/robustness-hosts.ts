@@ -13,7 +13,7 @@ import { isCutoutError } from "../../packages/core/src/errors.js";
 import { type CutoutResult, Remover } from "../../packages/core/src/node/remover.js";
 import { isImageFile } from "../../packages/core/src/output/file-names.js";
 import type { IBinaryData, INodeExecutionData, INodeType } from "../../packages/n8n-node/node_modules/n8n-workflow";
-import { executeContext } from "../../packages/n8n-node/test/execute-context";
+import { clearBinaryStore, executeContext } from "../../packages/n8n-node/test/execute-context";
 import { node24 } from "./action-node24";
 import { type ActionRun, packageAction, runAction, workflowCommands } from "./action-runner";
 import { jsonLines, ROOT, runCli, sharp } from "./cli";
@@ -314,6 +314,7 @@ const n8n: EntryPoint = {
       await fs.writeFile(written, test.read(item.binary?.data as IBinaryData));
       outcomes.set(file.name, { code: "ok", warnings: meta.warnings, output: written });
     }
+    clearBinaryStore();
     return { outcomes, ms, log: `${JSON.stringify(output)}\n${test.logs.join("\n")}`, outputDirs: [outDir] };
   },
 };

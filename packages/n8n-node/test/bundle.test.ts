@@ -13,7 +13,7 @@ import type { INodeExecutionData, INodeType } from "n8n-workflow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildOnce } from "../../../test/support/cli";
 import { type StandIn, startStandIn } from "../../../test/support/provider-standin";
-import { executeContext } from "./execute-context";
+import { clearBinaryStore, executeContext } from "./execute-context";
 
 const PACKAGE = path.join(import.meta.dirname, "..");
 const KEY = "sk_bundle_test_5e1f0a9b";
@@ -37,6 +37,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   account?.close();
+  clearBinaryStore();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

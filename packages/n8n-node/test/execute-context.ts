@@ -15,7 +15,7 @@
  * - getCredentials: a NodeOperationError when the node has none of the type.
  */
 import { randomUUID } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import {
@@ -50,7 +50,18 @@ export interface TestContext {
   store(bytes: Buffer, fileName: string, mimeType: string): IBinaryData;
 }
 
-const STORE = path.join(os.tmpdir(), "cutout-n8n-double");
+/** The filesystem mode's storage folder, made on first use; tests remove it with clearBinaryStore(). */
+let storeDir: string | undefined;
+const storePath = (fileId: string) => {
+  storeDir ??= mkdtempSync(path.join(os.tmpdir(), "cutout-n8n-binary-"));
+  return path.join(storeDir, fileId);
+};
+
+/** Removes what filesystem-mode contexts stored (call it in afterAll). */
+export function clearBinaryStore(): void {
+  if (storeDir) rmSync(storeDir, { recursive: true, force: true });
+  storeDir = undefined;
+}
 
 const MIME_EXTENSIONS: Record<string, string> = {
   "image/png": "png",
@@ -90,8 +101,8 @@ export function executeContext(options: ContextOptions): TestContext {
       return binary;
     }
     const fileId = `workflows/test/executions/1/binary_data/${randomUUID()}`;
-    mkdirSync(path.dirname(path.join(STORE, fileId)), { recursive: true });
-    writeFileSync(path.join(STORE, fileId), bytes);
+    mkdirSync(path.dirname(storePath(fileId)), { recursive: true });
+    writeFileSync(storePath(fileId), bytes);
     binary.id = `filesystem-v2:${fileId}`;
     binary.data = "filesystem-v2";
     return binary;
@@ -99,7 +110,7 @@ export function executeContext(options: ContextOptions): TestContext {
   const read = (binary: IBinaryData): Buffer => {
     if (binary.id) {
       const [, fileId] = binary.id.split(":");
-      return readFileSync(path.join(STORE, fileId as string));
+      return readFileSync(storePath(fileId as string));
     }
     return Buffer.from(binary.data, "base64");
   };

@@ -18,7 +18,7 @@ import { type StandIn, startStandIn } from "../../../test/support/provider-stand
 import { Cutout } from "../src/nodes/Cutout/Cutout.node";
 import { COLLECTIONS, MODELS } from "../src/nodes/Cutout/properties";
 import { PROVIDER_CREDENTIALS } from "../src/nodes/Cutout/providers";
-import { type ContextOptions, executeContext } from "./execute-context";
+import { type ContextOptions, clearBinaryStore, executeContext } from "./execute-context";
 
 const CAR = readFileSync(path.join(FIXTURES, "car-1.jpg"));
 const GIRL = readFileSync(path.join(FIXTURES, "anime-girl-1.jpg"));
@@ -36,7 +36,10 @@ beforeAll(async () => {
   reference = { car: car.alpha, carMask };
   remote = await startStandIn();
 });
-afterAll(() => remote?.close());
+afterAll(() => {
+  remote?.close();
+  clearBinaryStore();
+});
 
 /** An input item as a previous node (Read Files, HTTP Request) would give it. */
 function photoItem(
