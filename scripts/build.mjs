@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { buildFigmaPlugin } from "../packages/figma-plugin/build.config.mjs";
 import { actionBundle } from "../packages/github-action/build.config.mjs";
+import { n8nNodeBundle } from "../packages/n8n-node/build.config.mjs";
 import { extensionBundle } from "../packages/vscode-extension/build.config.mjs";
 import { buildKernels } from "./build-kernels.mjs";
 import { SUITE } from "./suite.mjs";
@@ -87,9 +88,9 @@ for (const file of readdirSync(core)) {
   if (/\.js(\.map)?$/.test(file) && !written.has(file)) rmSync(path.join(core, file));
 }
 
-// The VS Code extension (CommonJS) bundles @cutout/core as published (its dist/), so it comes after core's build;
-// scripts/package.mjs there builds the .vsix.
-await build(extensionBundle);
+// The n8n node and the VS Code extension (CommonJS) bundle @cutout/core as published (its dist/, built just
+// above); scripts/package.mjs in the extension builds the .vsix.
+await Promise.all([build(n8nNodeBundle), build(extensionBundle)]);
 
 /**
  * dist/types: the .d.ts files the package's `types` point at. The model loader

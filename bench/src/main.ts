@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { checkModelChoice, type Precision, type Quality } from "@cutout/core";
+import { cpuSummary } from "@cutout/core/node";
 import { listSamples } from "./io.js";
 import { meanOf } from "./metrics.js";
 import { ENGINE_EPS, reduction, runRefine } from "./refine.js";
@@ -163,7 +164,7 @@ async function main(): Promise<void> {
   const samples = args.limit === undefined ? all : all.slice(0, args.limit);
   if (samples.length === 0) throw new Error(`no image in ${dir}/images has a ${refine ? "mask and trimap" : "mask"} of the same name`);
   const date = new Date().toISOString().slice(0, 10);
-  const machine = `${os.cpus()[0]?.model.trim() ?? "unknown CPU"}, ${os.cpus().length} cores, Node ${process.versions.node}`;
+  const machine = `${cpuSummary()}, ${os.cpus().length} cores, Node ${process.versions.node}`;
   const command = [
     "pnpm eval",
     ...process.argv.slice(2).filter((a, i, all) => a !== "--write-docs" && a !== "--json" && all[i - 1] !== "--json"),

@@ -1,14 +1,13 @@
 /**
  * The bad-input corpus (corpus.ts) through every entry point: the core API,
- * the CLI, the packaged GitHub Action and `cutout serve` (every protocol's
- * route; the n8n node is a column waiting for its adapter in
- * test/support/robustness-hosts.ts).
+ * the CLI, the packaged GitHub Action, `cutout serve` (every protocol's
+ * route) and the n8n node's execute() (test/support/robustness-hosts.ts).
  * Each host gets all files in one go, so the model loads once per host; the
  * core API's results get the deep checks (pixels, orientation, colour), the
  * others must agree with it code for code and warning for warning. Writes
  * docs/robustness.md.
  *
- * Cost: one inference per `ok` file per host and route (20 x 3 on this corpus,
+ * Cost: one inference per `ok` file per host and route (20 x 4 on this corpus,
  * and 20 x 5 for `cutout serve`, one per protocol).
  */
 import { createHash } from "node:crypto";
@@ -350,6 +349,22 @@ describe("`cutout serve`", () => {
 
   it("answers every file on every route with the core API's code and warnings, each in its protocol's shape, and stays up", () => {
     expectCoreOutcomes(run);
+  });
+});
+
+describe("n8n node", () => {
+  let run: HostRun;
+  beforeAll(async () => {
+    run = await runHost("n8n");
+  }, 900_000);
+
+  it("gives every item the core API's code and warnings, each failure an error item, and goes on", () => {
+    expectCoreOutcomes(run);
+  });
+
+  it("returns a complete PNG for each result and nothing else, and leaves its inputs alone", async () => {
+    await expectOutputs(run, path.join(work, "n8n"), new Set());
+    await expectInputsUntouched([path.join(work, "corpus")]);
   });
 });
 

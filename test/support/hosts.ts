@@ -106,6 +106,12 @@ export function nginxPath(): string {
   return "/usr/sbin/nginx";
 }
 
+/** Debian's redis-server binary (not started as a service; tests run their own on a free port). */
+export function redisServerPath(): string {
+  aptInstall(["redis-server"], "the n8n queue-mode test");
+  return "/usr/bin/redis-server";
+}
+
 export interface Node24 {
   /** The node binary. */
   bin: string;

@@ -4,17 +4,19 @@
  * one model load where the host is a process), an outcome per file back.
  *
  * A host that does not exist yet has no `run`; its column in
- * docs/robustness.md says so. Adding `cutout serve` or the n8n node's
- * execute function is one `run` here, nothing else.
+ * docs/robustness.md says so. Adding a host is one `run` here.
  */
 import fs from "node:fs/promises";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { isCutoutError } from "../../packages/core/src/errors.js";
 import { type CutoutResult, Remover } from "../../packages/core/src/node/remover.js";
 import { isImageFile } from "../../packages/core/src/output/file-names.js";
+import type { IBinaryData, INodeExecutionData, INodeType } from "../../packages/n8n-node/node_modules/n8n-workflow";
+import { clearBinaryStore, executeContext } from "../../packages/n8n-node/test/execute-context";
 import { node24 } from "./action-node24";
 import { type ActionRun, packageAction, runAction, workflowCommands } from "./action-runner";
-import { jsonLines, runCli, sharp } from "./cli";
+import { jsonLines, ROOT, runCli, sharp } from "./cli";
 import { startServe } from "./serve";
 
 /** An error code, `ok`, or `not_selected`: the host never took the file (its globs select by extension). */
@@ -273,12 +275,55 @@ const serve: EntryPoint = {
   },
 };
 
-/** The n8n node's execute function: not built yet. Its `run` will call execute() with one item per file. */
+/**
+ * The n8n node's execute() from its built package (what n8n require()s), one
+ * execution with one item per file, On Error "continue", binary data in n8n's
+ * filesystem mode, through the IExecuteFunctions stand-in of its unit tests;
+ * each cut-out binary is written out as a file. test/n8n runs the same
+ * package in a real n8n.
+ */
 const n8n: EntryPoint = {
   id: "n8n",
   title: "n8n node",
-  how: "not built yet",
+  how: "the built node's `execute()` (dist/nodes/Cutout/Cutout.node.js), one item per file with On Error set to continue, binary data in n8n's filesystem mode (through the unit tests' IExecuteFunctions stand-in); each output binary written to out/",
   selectsByExtension: false,
+  async run(files, work) {
+    const { Cutout } = createRequire(import.meta.url)(
+      path.join(ROOT, "packages", "n8n-node", "dist", "nodes", "Cutout", "Cutout.node.js"),
+    ) as {
+      Cutout: new () => INodeType;
+    };
+    const items: INodeExecutionData[] = [];
+    const test = executeContext({
+      items,
+      storage: "filesystem",
+      onError: "continueRegularOutput",
+      parameters: { operation: "removeBackground", binaryPropertyName: "data", outputBinaryPropertyName: "data" },
+    });
+    for (const file of files) {
+      items.push({ json: {}, binary: { data: test.store(await fs.readFile(file.path), file.name, "application/octet-stream") } });
+    }
+    const started = performance.now();
+    const [output = []] = (await new Cutout().execute!.call(test.context)) as INodeExecutionData[][];
+    const ms = performance.now() - started;
+    const outDir = path.join(work, "out");
+    await fs.mkdir(outDir, { recursive: true });
+    const outcomes = new Map<string, Outcome>();
+    for (const item of output) {
+      const file = files[(item.pairedItem as { item: number }).item] as CorpusInput;
+      const meta = item.json.cutout as { fileName: string; warnings: string[] } | undefined;
+      if (!meta) {
+        const details = item.json.details as { code?: string } | undefined;
+        outcomes.set(file.name, { code: details?.code ?? `uncoded: ${item.json.error}`, warnings: [], message: String(item.json.error) });
+        continue;
+      }
+      const written = path.join(outDir, meta.fileName);
+      await fs.writeFile(written, test.read(item.binary?.data as IBinaryData));
+      outcomes.set(file.name, { code: "ok", warnings: meta.warnings, output: written });
+    }
+    clearBinaryStore();
+    return { outcomes, ms, log: `${JSON.stringify(output)}\n${test.logs.join("\n")}`, outputDirs: [outDir] };
+  },
 };
 
 export const ENTRY_POINTS: readonly EntryPoint[] = [core, cli, action, serve, n8n];

@@ -7,7 +7,7 @@ import { BROWSER_HEADING, renderBrowserBench, runBrowserBench } from "./browser.
 import { CLI_HEADING, renderCliBench, runCliBench } from "./cli-runs.js";
 import { type CompareRow, compareRow, renderCompare, writeChart } from "./compare.js";
 import { COMPARE_HEADING, FOUNDATION_HEADING, presetHeading, workspaceRoot, writeBenchmarkDocs } from "./docs.js";
-import { cpuName, machineInfo } from "./machine.js";
+import { machineInfo } from "./machine.js";
 import { BASELINE_SIZES, DEFAULT_SIZES, makePhotos, type Photo, sourceNote, userPhotos } from "./photos.js";
 import { PNG_HEADING, renderPngBench, runPngBench } from "./png-writer.js";
 import type { BareColdReport, ColdReport } from "./protocol.js";
@@ -152,7 +152,7 @@ async function runPngSection(args: BenchArgs, root: string, photos: Photo[]): Pr
 async function runBrowserSection(args: BenchArgs, root: string, photos: Photo[]): Promise<number> {
   log(`the engine in Chromium and in Node (one thread) on ${photos.length} photo(s), ${args.runs} warm runs each…`);
   const bench = await runBrowserBench(photos, args.runs, log);
-  const body = `${renderBrowserBench(bench, args.runs, cpuName())}\n\nDate: ${today()}. Reproduce: \`${benchCommand()}\`.`;
+  const body = `${renderBrowserBench(bench, args.runs, machineInfo().cpu)}\n\nDate: ${today()}. Reproduce: \`${benchCommand()}\`.`;
   return printSection(args, root, BROWSER_HEADING, bench, body);
 }
 

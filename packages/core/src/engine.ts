@@ -53,8 +53,12 @@ export interface ModelProvider {
 
 /** Everything host-specific the engine runs on. */
 export interface EngineHost<Input, Data extends Uint8Array = Uint8Array> {
-  /** onnxruntime-node, onnxruntime-web, or another implementation of onnxruntime-common's interface. */
-  runtime: OrtRuntime;
+  /**
+   * onnxruntime-node, onnxruntime-web, or another implementation of
+   * onnxruntime-common's interface; or a promise of it, awaited before the
+   * model loads (a runtime that cannot load then costs no download).
+   */
+  runtime: OrtRuntime | PromiseLike<OrtRuntime>;
   model: ModelProvider;
   codec: ImageCodec<Input, Data>;
   /** Session settings (threads, execution providers) for the loaded model, asked for when the session is created. */
@@ -147,9 +151,10 @@ export class CutoutEngine<Input, Data extends Uint8Array = Uint8Array> {
   /** Loads the model now rather than on the first image (to show download progress up front, say). */
   load(): Promise<MatteSession> {
     this.session ??= (async () => {
+      const runtime = await this.host.runtime;
       const model = await this.host.model.load();
       this.model = model;
-      const session = await createSession(this.host.runtime, model.bytes, model.description, await this.host.sessionSettings?.(model));
+      const session = await createSession(runtime, model.bytes, model.description, await this.host.sessionSettings?.(model));
       this.loaded = true;
       return session;
     })();

@@ -1,4 +1,3 @@
-import * as ort from "onnxruntime-node";
 import {
   CutoutEngine,
   checkEngineSelection,
@@ -14,6 +13,7 @@ import type { MatteSession, OrtRuntime } from "../sessions/session.js";
 import { nodeCodec } from "./codec.js";
 import { threadSettings } from "./cpu-cores.js";
 import { loadEngineModel, type ModelChoice } from "./engine-model.js";
+import { nodeRuntime } from "./onnx-runtime.js";
 import type { ImageInput } from "./read-input.js";
 
 export { MIME_TYPES, NO_FOREGROUND } from "../engine.js";
@@ -49,7 +49,7 @@ export class Remover {
     checkEngineOptions(options);
     this.engine = new CutoutEngine(
       {
-        runtime: options.runtime ?? (ort as unknown as OrtRuntime),
+        runtime: options.runtime ?? nodeRuntime((options.engine ?? "local") !== "remote"),
         codec: nodeCodec,
         sessionSettings: () => threadSettings(options.threads),
         model: {
