@@ -108,7 +108,10 @@ async function declarations() {
     if (!entry.name.endsWith(".d.ts") || file.startsWith(`${models}${path.sep}`)) continue;
     const text = readFileSync(file, "utf8");
     const relative = text.replace(/(["'])@cutout\/models(\/pure)?\1/g, (_, quote, pure) => {
-      const target = path.relative(entry.parentPath, path.join(models, pure ? "pure.js" : "index.js")).split(path.sep).join("/");
+      const target = path
+        .relative(entry.parentPath, path.join(models, pure ? "pure.js" : "index.js"))
+        .split(path.sep)
+        .join("/");
       return `${quote}${target.startsWith(".") ? target : `./${target}`}${quote}`;
     });
     if (relative !== text) writeFileSync(file, relative);

@@ -21,15 +21,25 @@ export const SUITE = {
   version: root.version,
   /** `owner/name` of the source repository. */
   repository: githubSlug(root.repository?.url),
-  /** `owner/name` of the repository that holds the Action's release trees: `uses: <this>@v1`. */
+  /** `owner/name` of the repository that holds the Action's release trees: `uses: <this>@<movingTag>`. */
   actionRepository: root.cutout?.actionRepository,
   license: root.license,
 };
 
-if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(SUITE.version ?? "")) throw new Error(`package.json: version '${SUITE.version}' is not x.y.z`);
+/** `x.y.z`, or a pre-release `x.y.z-rc.1`. */
+export function isVersion(text) {
+  return /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(text ?? "");
+}
+
+if (!isVersion(SUITE.version)) throw new Error(`package.json: version '${SUITE.version}' is not x.y.z`);
 if (!/^[^/\s]+\/[^/\s]+$/.test(SUITE.actionRepository ?? "")) throw new Error("package.json: cutout.actionRepository must be owner/name");
 
-/** The major version's moving tag (`v1` for 1.4.2); pre-releases move nothing. */
+/**
+ * The tag that follows the newest compatible release: `v1` for 1.4.2; `v0.1`
+ * for 0.1.3, as in 0.x semver the minor is the breaking part. Pre-releases move nothing.
+ */
 export function movingTag(version) {
-  return version.includes("-") ? undefined : `v${version.split(".")[0]}`;
+  if (version.includes("-")) return undefined;
+  const [major, minor] = version.split(".");
+  return major === "0" ? `v0.${minor}` : `v${major}`;
 }

@@ -59,15 +59,7 @@ export async function packageExtension({ target = "linux-x64", out } = {}) {
   writeFileSync(path.join(stage, "LICENSE"), readFileSync(path.join(ROOT, "LICENSE")));
 
   const vsce = createRequire(path.join(EXTENSION, "package.json")).resolve("@vscode/vsce/vsce");
-  const args = [
-    "package",
-    "--target",
-    target,
-    "--no-dependencies",
-    "--no-rewrite-relative-links",
-    "--out",
-    file,
-  ];
+  const args = ["package", "--target", target, "--no-dependencies", "--no-rewrite-relative-links", "--out", file];
   const result = spawnSync(process.execPath, [vsce, ...args], { cwd: stage, encoding: "utf8" });
   if (result.status !== 0) throw new Error(`vsce ${args.join(" ")} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
   return { file, bytes: statSync(file).size, versions, stage };
