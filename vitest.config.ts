@@ -28,7 +28,11 @@ export default defineConfig({
           exclude: HOSTS,
         },
       },
-      { extends: true, test: { name: "hosts", include: HOSTS } },
+      // The hosts install what a release ships: every artifact is packed once, first.
+      {
+        extends: true,
+        test: { name: "hosts", include: HOSTS, globalSetup: ["./test/support/model-cache.ts", "./test/support/release-artifacts.ts"] },
+      },
     ],
   },
 });

@@ -4,7 +4,7 @@
 // browser host's to bundle. Workspace sources are resolved through the
 // "source" export condition, so nothing needs building in a particular order.
 import { spawn } from "node:child_process";
-import { readdirSync, rmSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -13,10 +13,12 @@ import { actionBundle } from "../packages/github-action/build.config.mjs";
 import { n8nNodeBundle } from "../packages/n8n-node/build.config.mjs";
 import { extensionBundle } from "../packages/vscode-extension/build.config.mjs";
 import { buildKernels } from "./build-kernels.mjs";
+import { SUITE } from "./suite.mjs";
 
 const external = ["sharp", "onnxruntime-node", "onnxruntime-common", "onnxruntime-web"];
-// The server's framework stays a dependency loaded at run time, as its plugins expect.
-const serverExternal = ["fastify", "@fastify/multipart", "@fastify/formbody"];
+// The server's framework stays a dependency loaded at run time, as its plugins expect; so do the
+// CLI's glob library and the rest of core's npm dependencies (their licences come with them).
+const coreExternal = ["fastify", "@fastify/multipart", "@fastify/formbody", "tinyglobby"];
 const common = {
   bundle: true,
   platform: "node",
@@ -37,7 +39,9 @@ await buildKernels();
 const [nodeBuild, , pureBuild] = await Promise.all([
   build({
     ...common,
-    external: [...external, ...serverExternal],
+    external: [...external, ...coreExternal],
+    // `cutout --version`: the suite's one version (the root package.json's).
+    define: { CUTOUT_VERSION: JSON.stringify(SUITE.version) },
     entryPoints: {
       index: "packages/core/src/index.ts",
       cli: "packages/core/src/cli/main.ts",
@@ -88,12 +92,37 @@ for (const file of readdirSync(core)) {
 // above); scripts/package.mjs in the extension builds the .vsix.
 await Promise.all([build(n8nNodeBundle), build(extensionBundle)]);
 
-/** dist/types: the .d.ts files the package's `types` point at. */
-function declarations() {
-  const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");
+/**
+ * dist/types: the .d.ts files the package's `types` point at. The model loader
+ * (@cutout/models), bundled into core's JavaScript, gets its declarations
+ * beside core's, in dist/types/models, and core's imports of it become
+ * relative paths: the published types need no package that is not published.
+ */
+async function declarations() {
+  const types = path.join(root, core, "types");
+  rmSync(types, { recursive: true, force: true });
+  await Promise.all([tsc("packages/core/tsconfig.build.json"), tsc("packages/core/tsconfig.models.json")]);
+  const models = path.join(types, "models");
+  for (const entry of readdirSync(types, { recursive: true, withFileTypes: true })) {
+    const file = path.join(entry.parentPath, entry.name);
+    if (!entry.name.endsWith(".d.ts") || file.startsWith(`${models}${path.sep}`)) continue;
+    const text = readFileSync(file, "utf8");
+    const relative = text.replace(/(["'])@cutout\/models(\/pure)?\1/g, (_, quote, pure) => {
+      const target = path
+        .relative(entry.parentPath, path.join(models, pure ? "pure.js" : "index.js"))
+        .split(path.sep)
+        .join("/");
+      return `${quote}${target.startsWith(".") ? target : `./${target}`}${quote}`;
+    });
+    if (relative !== text) writeFileSync(file, relative);
+  }
+}
+
+function tsc(project) {
+  const bin = path.join(root, "node_modules", "typescript", "bin", "tsc");
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [tsc, "-p", "packages/core/tsconfig.build.json"], { cwd: root, stdio: "inherit" });
+    const child = spawn(process.execPath, [bin, "-p", project], { cwd: root, stdio: "inherit" });
     child.on("error", reject);
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`tsc (declarations) exited with ${code}`))));
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`tsc -p ${project} exited with ${code}`))));
   });
 }

@@ -3,9 +3,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { pipeline } from "node:stream";
 import zlib from "node:zlib";
-import { type Chunk, parseChunkIndex } from "./chunk-index";
-import type { ModelSpec } from "./manifest";
-import { readTar } from "./tar";
+import { type Chunk, parseChunkIndex } from "./chunk-index.js";
+import type { ModelSpec } from "./manifest.js";
+import { readTar } from "./tar.js";
 
 /**
  * Rebuilds a model from the chunks in an npm tarball already on disk. Two

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
-import type { ModelSpec } from "./manifest";
-import { type HashedFile, readHashed } from "./read-hashed";
+import type { ModelSpec } from "./manifest.js";
+import { type HashedFile, readHashed } from "./read-hashed.js";
 
 /** `<cacheDir>/models/<name>-<first 12 hex of sha256>.onnx`: a new model version gets a new name. */
 export function modelCachePath(cacheDir: string, spec: ModelSpec): string {

@@ -1,4 +1,4 @@
-import type { ModelSpec } from "./manifest";
+import type { ModelSpec } from "./manifest.js";
 
 /** One slice of the model: the file holding it (named by its sha256) and where it goes. */
 export interface Chunk {

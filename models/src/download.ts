@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
-import { type GetOptions, get, HttpStatusError } from "./http";
+import { type GetOptions, get, HttpStatusError } from "./http.js";
 
 const WRITE_BATCH = 4 * 1024 * 1024;
 

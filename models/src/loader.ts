@@ -1,6 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { assembleFromTarball } from "./assemble";
+import { assembleFromTarball } from "./assemble.js";
 import {
   ensureDir,
   errorCode,
@@ -11,15 +11,15 @@ import {
   sha256Hex,
   tempPath,
   writeAtomically,
-} from "./cache";
-import { defaultCacheDir } from "./cache-dir";
-import { downloadToFile } from "./download";
-import { ModelError } from "./errors";
-import { HttpStatusError } from "./http";
-import { DEFAULT_MODEL, getModelSpec, type ModelSpec } from "./manifest";
-import { type HashedFile, readHashed } from "./read-hashed";
-import { redactUrl, resolveRegistryConfig } from "./registry-config";
-import { findTarballUrl } from "./tarball-url";
+} from "./cache.js";
+import { defaultCacheDir } from "./cache-dir.js";
+import { downloadToFile } from "./download.js";
+import { ModelError } from "./errors.js";
+import { HttpStatusError } from "./http.js";
+import { DEFAULT_MODEL, getModelSpec, type ModelSpec } from "./manifest.js";
+import { type HashedFile, readHashed } from "./read-hashed.js";
+import { redactUrl, resolveRegistryConfig } from "./registry-config.js";
+import { findTarballUrl } from "./tarball-url.js";
 
 export interface ModelProgress {
   /** quantize: core building the int8 form of a model once (it reports this phase, not the loader). */

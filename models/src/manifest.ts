@@ -1,7 +1,12 @@
 import manifest from "../manifest.json";
-import { ModelError } from "./errors";
+import { ModelError } from "./errors.js";
 
-export type ModelName = keyof typeof manifest.models;
+/** The models manifest.json lists, spelled out so the published declarations need no JSON file. */
+export type ModelName = "isnet-fp16" | "isnet-q8";
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// A compile error unless manifest.json lists exactly these names.
+true satisfies Same<keyof typeof manifest.models, ModelName>;
 
 /** Where a model's bytes come from: sha256-named chunks inside an npm tarball. */
 export interface NpmChunksSource {

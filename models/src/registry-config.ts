@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { type NpmConfig, npmConfigFromEnv, parseNpmrc } from "./npmrc";
+import { type NpmConfig, npmConfigFromEnv, parseNpmrc } from "./npmrc.js";
 
 export const DEFAULT_REGISTRY = "https://registry.npmjs.org/";
 

@@ -1,5 +1,5 @@
-import { type GetOptions, get, readText } from "./http";
-import type { RegistryConfig } from "./registry-config";
+import { type GetOptions, get, readText } from "./http.js";
+import type { RegistryConfig } from "./registry-config.js";
 
 /**
  * The tarball URL for `name@version`, as the registry advertises it: first

@@ -1,5 +1,6 @@
 /**
- * The Figma plugin's built UI (dist/ui.html) in Debian's Chromium, as Figma
+ * The Figma plugin's UI (dist/ui.html, from the release zip that `pnpm
+ * pack:all` packs, unpacked as a designer unpacks it) in Debian's Chromium, as Figma
  * runs it: a null-origin sandboxed iframe, Figma's theme variables, a
  * networkAccess-like policy, and a harness page playing the main thread
  * (test/support/figma-harness.ts). The model and onnxruntime's WASM come from
@@ -9,7 +10,8 @@
  * (figures for the README, never a threshold), and so is what a second
  * launch downloads again.
  */
-import { mkdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cpuSummary } from "../../packages/core/src/node/cpu-features.js";
@@ -18,8 +20,9 @@ import { DEFAULT_SETTINGS, type EngineStats, type PluginSettings, type RelayedRe
 import { startFakeRemote } from "../support/action-remote.js";
 import { ortFile } from "../support/browser-harness.js";
 import { sharp } from "../support/cli.js";
-import { type Answer, type FigmaHarness, openFigmaHarness, PLUGIN_DIST } from "../support/figma-harness.js";
+import { type Answer, type FigmaHarness, openFigmaHarness } from "../support/figma-harness.js";
 import { alphaAgreement } from "../support/perceptual.js";
+import { unpackFigmaZip } from "../support/release-artifacts.js";
 
 const CAR = readFileSync(path.join(import.meta.dirname, "../fixtures/car-1.jpg"));
 /** The README's screenshots are rewritten only when asked (they show this machine's timings); otherwise they go to test/.tmp. */
@@ -28,18 +31,22 @@ const SHOTS = process.env.CUTOUT_UPDATE_SCREENSHOTS
   : path.join(import.meta.dirname, "../.tmp/figma");
 
 let harness: FigmaHarness;
+/** The unpacked plugin folder: manifest.json and dist/. */
+let plugin: string;
 /** The first launch's cutout and what the UI asked the main thread to keep. */
 let cutout: { alpha: Uint8Array; width: number; height: number };
 let stats: EngineStats = { cutoutMs: {} };
 const figures: string[] = [];
 
 beforeAll(async () => {
-  harness = await openFigmaHarness();
+  plugin = unpackFigmaZip(mkdtempSync(path.join(os.tmpdir(), "cutout-figma-zip-")));
+  harness = await openFigmaHarness(path.join(plugin, "dist"));
   mkdirSync(SHOTS, { recursive: true });
 });
 
 afterAll(async () => {
   await harness?.close();
+  if (plugin) rmSync(path.dirname(plugin), { recursive: true, force: true });
   if (figures.length > 0) process.stdout.write(`[figma] ${cpuSummary()}\n${figures.map((line) => `[figma] ${line}\n`).join("")}`);
 });
 
@@ -72,6 +79,19 @@ function modelRequests(from: number): string[] {
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
+
+describe("the release zip", () => {
+  it("holds a folder Figma desktop imports: manifest.json, and the main and ui files it names, nothing else", () => {
+    const manifest = JSON.parse(readFileSync(path.join(plugin, "manifest.json"), "utf8")) as { main: string; ui: string };
+    expect(existsSync(path.join(plugin, manifest.main))).toBe(true);
+    expect(existsSync(path.join(plugin, manifest.ui))).toBe(true);
+    const listed = readdirSync(plugin, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => path.relative(plugin, path.join(entry.parentPath, entry.name)))
+      .sort();
+    expect(listed).toEqual(["manifest.json", manifest.main, manifest.ui].sort());
+  });
+});
 
 describe("the Figma plugin's UI, built, in a null-origin iframe", () => {
   it("cuts out a photo the main thread sends, as the Node engine does, first and warm, in Figma's light theme", async () => {
@@ -203,7 +223,7 @@ describe("the Figma plugin's UI, built, in a null-origin iframe", () => {
     await shows("#status", "Cut out 1 layer. Undo reverts the run in one step.");
     await harness.page.locator("iframe").screenshot({ path: path.join(SHOTS, "ui-dark.png") });
 
-    const size = (file: string) => `${(statSync(path.join(PLUGIN_DIST, file)).size / 1024).toFixed(0)} kB`;
+    const size = (file: string) => `${(statSync(path.join(plugin, "dist", file)).size / 1024).toFixed(0)} kB`;
     const wasm = ortFile("ort-wasm-simd-threaded.wasm");
     figures.push(
       `sizes: dist/ui.html ${size("ui.html")}, dist/code.js ${size("code.js")}; fetched: onnxruntime-web's WASM ${(wasm.bytes / 1e6).toFixed(1)} MB`,

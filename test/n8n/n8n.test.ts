@@ -33,13 +33,13 @@ import {
   n8nCli,
   n8nService,
   outputOf,
-  packNode,
   removeDir,
   type Service,
   stage,
   startService,
   waitForOutput,
 } from "../support/n8n";
+import { artifacts } from "../support/release-artifacts";
 import { type ServeProcess, startServe } from "../support/serve";
 
 const KEY = "sk_n8n_test_7f3a9c2e5b1d4f60";
@@ -207,7 +207,8 @@ beforeAll(async () => {
     },
     files,
   );
-  const tarball = packNode(path.join(work, "pack"));
+  // The tarball `pnpm pack:all` packs for npm, as n8n's installer gets it from the registry.
+  const tarball = artifacts().npm("n8n-nodes-cutout");
   custom = customExtension(tarball, path.join(work, "custom"));
   withoutOnnx = customExtension(tarball, path.join(work, "custom-no-onnxruntime"), { brokenOnnxRuntime: true });
   await timed("community-folder install (npm)", async () => communityInstall(tarball, userFolder));

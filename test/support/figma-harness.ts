@@ -61,8 +61,8 @@ const THEMES = {
 export type Theme = keyof typeof THEMES;
 
 /** ui.html as Figma would put it in the iframe: theme variables and class, and the networkAccess policy for `allowed`. */
-export function pluginDocument(theme: Theme, allowed: string): string {
-  const html = readFileSync(path.join(PLUGIN_DIST, "ui.html"), "utf8");
+export function pluginDocument(theme: Theme, allowed: string, dist = PLUGIN_DIST): string {
+  const html = readFileSync(path.join(dist, "ui.html"), "utf8");
   const variables = Object.entries(THEMES[theme])
     .map(([name, value]) => `--figma-color-${name}:${value};`)
     .join("");
@@ -171,7 +171,8 @@ export interface FigmaHarness {
   close(): Promise<void>;
 }
 
-export async function openFigmaHarness(): Promise<FigmaHarness> {
+/** `dist`: the folder of the plugin's built ui.html (the workspace's, or a release zip's). */
+export async function openFigmaHarness(dist = PLUGIN_DIST): Promise<FigmaHarness> {
   const cdn = await startCdn(HARNESS, { cacheControl: NPM_CDN_CACHE_CONTROL });
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
   const page = await browser.newPage({ viewport: { width: 300, height: 560 } });
@@ -187,7 +188,10 @@ export async function openFigmaHarness(): Promise<FigmaHarness> {
     cdn,
     ui: page.frameLocator("iframe"),
     async launch(theme) {
-      await page.evaluate((html) => (window as unknown as { launch(h: string): void }).launch(html), pluginDocument(theme, cdn.origin));
+      await page.evaluate(
+        (html) => (window as unknown as { launch(h: string): void }).launch(html),
+        pluginDocument(theme, cdn.origin, dist),
+      );
       await harness.fromUi("ready");
     },
     toUi: (message) => page.evaluate((m) => (window as unknown as { toUi(m: unknown): number }).toUi(m), toWire(message)),

@@ -7,7 +7,7 @@
  * loads community nodes, and n8n's CLI to import and execute workflows.
  */
 import { spawn } from "node:child_process";
-import { cpSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { ROOT } from "./cli";
@@ -47,15 +47,6 @@ export function installN8n(): N8nInstall {
     });
   });
   return { dir, bin: path.join(dir, "node_modules", "n8n", "bin", "n8n") };
-}
-
-/** The package as published: `pnpm pack` of packages/n8n-node (built), its tarball's path. */
-export function packNode(into: string): string {
-  mkdirSync(into, { recursive: true });
-  run("pnpm", ["pack", "--pack-destination", into], { cwd: PACKAGE_DIR });
-  const tarball = readdirSync(into).find((name) => name.endsWith(".tgz"));
-  if (!tarball) throw new Error(`pnpm pack wrote no tarball into ${into}`);
-  return path.join(into, tarball);
 }
 
 function extract(tarball: string, into: string): void {

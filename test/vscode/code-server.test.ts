@@ -1,7 +1,7 @@
 /**
  * The VS Code extension in real VS Code: code-server 4.139.1 (Code 1.139.1)
- * from the npm registry, with the .vsix built by the extension's own
- * packaging and installed by `code-server --install-extension`, driven in
+ * from the npm registry, with the release .vsix (packed by `pnpm pack:all`
+ * once for the run) installed by `code-server --install-extension`, driven in
  * Debian's chromium. A workspace path with a space and a unicode character
  * holds two real photos; the test right-clicks them in the explorer as a user
  * would, checks the files written against the CLI's cutouts of the same
@@ -20,6 +20,7 @@ import { decode, FIXTURES, jsonLines, ROOT, runCli } from "../support/cli";
 import { type CodeServer, installExtension, startCodeServer } from "../support/code-server";
 import { CHROMIUM_ARGS, chromiumPath, node24 } from "../support/hosts";
 import { iouAtHalf } from "../support/mattes";
+import { artifacts } from "../support/release-artifacts";
 
 const SHOTS = path.join(ROOT, "test", ".tmp", "vscode");
 const DOCS = path.join(ROOT, "packages", "vscode-extension", "docs");
@@ -34,19 +35,8 @@ const GIRL = "anime girl ü.jpg";
 let home: string;
 let workspace: string;
 let photos: string;
-let vsix: { file: string; bytes: number; stage: string };
+let vsix: { file: string; bytes: number };
 
-/** Builds the .vsix with the extension's packaging script, as a release would. */
-function packageExtension(out: string): typeof vsix {
-  const script = path.join(ROOT, "packages", "vscode-extension", "scripts", "package.mjs");
-  const result = spawnSync(process.execPath, [script, "--target", "linux-x64", "--out", out], {
-    cwd: ROOT,
-    encoding: "utf8",
-    timeout: 600_000,
-  });
-  if (result.status !== 0) throw new Error(`packaging failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
-  return { file: out, bytes: statSync(out).size, stage: path.join(ROOT, "packages", "vscode-extension", "dist", "vsix", "linux-x64") };
-}
 let server: CodeServer;
 let browser: Browser;
 let page: Page;
@@ -62,7 +52,8 @@ beforeAll(async () => {
   copyFileSync(path.join(FIXTURES, "anime-girl-1.jpg"), path.join(photos, GIRL));
   mkdirSync(SHOTS, { recursive: true });
 
-  vsix = packageExtension(path.join(home, "cutout-linux-x64.vsix"));
+  // The .vsix `pnpm pack:all` packs for a release.
+  vsix = { file: artifacts().vsix, bytes: statSync(artifacts().vsix).size };
   const installed = installExtension(path.join(home, "code-server"), vsix.file);
   expect(installed).toMatch(/successfully installed/);
   server = await startCodeServer(path.join(home, "code-server"));
@@ -186,8 +177,9 @@ describe("the .vsix", () => {
     expect(files).toContain("extension/dist/extension.js");
     expect(files).toContain("extension/dist/engine.js");
     expect(files).toContain("extension/media/compare.js");
-    const manifest = readFileSync(path.join(vsix.stage, "package.json"), "utf8");
-    expect(JSON.parse(manifest)).toMatchObject({ name: "cutout", publisher: "cutout", extensionKind: ["workspace"] });
+    const manifest = spawnSync("unzip", ["-p", vsix.file, "extension/package.json"], { encoding: "utf8" }).stdout;
+    const version = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).version;
+    expect(JSON.parse(manifest)).toMatchObject({ name: "cutout", publisher: "cutout", version, extensionKind: ["workspace"] });
     timings.vsixMB = Number((vsix.bytes / 1e6).toFixed(1));
     process.stdout.write(`[vscode] ${path.basename(vsix.file)}: ${(vsix.bytes / 1e6).toFixed(1)} MB\n`);
   });

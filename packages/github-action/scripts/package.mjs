@@ -14,7 +14,8 @@
 //
 //   node packages/github-action/scripts/package.mjs            -> packages/github-action/dist
 //   node packages/github-action/scripts/package.mjs --release DIR
-//        -> DIR/{action.yml, README.md, dist/}: the tree of a release tag (see README).
+//        -> DIR/{action.yml, README.md, LICENSE, dist/}: the tree of a release tag
+//           (`pnpm pack:all` writes it to artifacts/github-action; see README).
 import { copyFileSync, mkdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -37,17 +38,19 @@ export async function packageAction(dist = DIST) {
   return { dist, versions, bytes: dirSize(dist) };
 }
 
-async function release(dir) {
+/** The tree of a release tag, in `dir`: action.yml, README.md, LICENSE and dist/. */
+export async function packageRelease(dir) {
   const out = path.resolve(dir);
   mkdirSync(out, { recursive: true });
   const result = await packageAction(path.join(out, "dist"));
   for (const file of ["action.yml", "README.md"]) copyFileSync(path.join(ACTION, file), path.join(out, file));
+  copyFileSync(path.join(ACTION, "..", "..", "LICENSE"), path.join(out, "LICENSE"));
   return result;
 }
 
 if (process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))) {
   const at = process.argv.indexOf("--release");
-  const result = at > 0 ? await release(process.argv[at + 1] ?? "release") : await packageAction();
+  const result = at > 0 ? await packageRelease(process.argv[at + 1] ?? "release") : await packageAction();
   const mb = (n) => `${(n / 1e6).toFixed(1)} MB`;
   process.stdout.write(`packaged ${result.dist} (${mb(result.bytes)})\n`);
   for (const [name, version] of Object.entries(result.versions)) {

@@ -8,6 +8,7 @@
 // and nothing but the copied files is shipped.
 //
 //   node packages/vscode-extension/scripts/package.mjs                     -> dist/cutout-<version>-linux-x64.vsix
+//   (`pnpm pack:all` writes it to artifacts/; `--vsix-targets all` there builds every target)
 //   node packages/vscode-extension/scripts/package.mjs --target darwin-arm64 [--out file.vsix]
 //
 // Targets: linux-x64, linux-arm64, darwin-arm64, win32-x64, win32-arm64 (what
@@ -20,6 +21,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { copyNativeModules } from "../../../scripts/native-modules.mjs";
+import { ROOT, SUITE } from "../../../scripts/suite.mjs";
 import { extensionBundle } from "../build.config.mjs";
 
 const EXTENSION = fileURLToPath(new URL("..", import.meta.url));
@@ -33,7 +35,7 @@ export async function packageExtension({ target = "linux-x64", out } = {}) {
   const [platform, arch] = target.split("-");
   const manifest = JSON.parse(readFileSync(path.join(EXTENSION, "package.json"), "utf8"));
   const stage = path.join(EXTENSION, "dist", "vsix", target);
-  const file = path.resolve(out ?? path.join(EXTENSION, "dist", `cutout-${manifest.version}-${target}.vsix`));
+  const file = path.resolve(out ?? path.join(EXTENSION, "dist", `cutout-${SUITE.version}-${target}.vsix`));
   rmSync(stage, { recursive: true, force: true });
   mkdirSync(stage, { recursive: true });
 
@@ -46,22 +48,18 @@ export async function packageExtension({ target = "linux-x64", out } = {}) {
   const versions = copyNativeModules(path.join(stage, "dist", "node_modules"), { platform, arch });
 
   // The Marketplace's package name: no npm scope; the workspace's dependencies are bundled or copied above.
+  // The version and repository are the suite's (the root package.json's).
   const { dependencies: _d, devDependencies: _dd, scripts: _s, private: _p, ...published } = manifest;
-  writeFileSync(path.join(stage, "package.json"), `${JSON.stringify({ ...published, name: "cutout" }, null, 2)}\n`);
+  const repository = { type: "git", url: `https://github.com/${SUITE.repository}.git` };
+  writeFileSync(
+    path.join(stage, "package.json"),
+    `${JSON.stringify({ ...published, name: "cutout", version: SUITE.version, repository }, null, 2)}\n`,
+  );
   writeFileSync(path.join(stage, ".vscodeignore"), `${VSCODEIGNORE}\n`);
-  writeFileSync(path.join(stage, "LICENSE"), readFileSync(path.join(EXTENSION, "LICENSE")));
+  writeFileSync(path.join(stage, "LICENSE"), readFileSync(path.join(ROOT, "LICENSE")));
 
   const vsce = createRequire(path.join(EXTENSION, "package.json")).resolve("@vscode/vsce/vsce");
-  const args = [
-    "package",
-    "--target",
-    target,
-    "--no-dependencies",
-    "--allow-missing-repository",
-    "--no-rewrite-relative-links",
-    "--out",
-    file,
-  ];
+  const args = ["package", "--target", target, "--no-dependencies", "--no-rewrite-relative-links", "--out", file];
   const result = spawnSync(process.execPath, [vsce, ...args], { cwd: stage, encoding: "utf8" });
   if (result.status !== 0) throw new Error(`vsce ${args.join(" ")} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
   return { file, bytes: statSync(file).size, versions, stage };

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { mkdir, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { DEFAULT_MODEL, getModelSpec } from "@cutout/models";
@@ -238,9 +237,11 @@ function print(stream: NodeJS.WriteStream, text: string): number {
   return EXIT_OK;
 }
 
+/** The suite's version (the root package.json's), set by the build: scripts/build.mjs defines it. */
+declare const CUTOUT_VERSION: string;
+
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
-  return pkg.version;
+  return CUTOUT_VERSION;
 }
 
 main(process.argv.slice(2)).then(
