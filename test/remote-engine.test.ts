@@ -56,8 +56,9 @@ describe("remote engine", () => {
   });
 
   it("maps the API's failures onto stable codes and never repeats the key", async () => {
+    // No retries: the codes are the concern here (the CLI test below counts the retries).
     const run = (apiKey: string, at = url, timeoutMs?: number) =>
-      new Remover({ engine: "remote", remote: { apiKey, url: at, ...(timeoutMs ? { timeoutMs } : {}) } }).remove(photo);
+      new Remover({ engine: "remote", remote: { apiKey, url: at, retries: 0, ...(timeoutMs ? { timeoutMs } : {}) } }).remove(photo);
     expect(await code(run("bad"))).toBe("remote_auth_failed");
     expect(await code(run("poor"))).toBe("remote_quota_exceeded");
     expect(await code(run("busy"))).toBe("remote_rate_limited");
@@ -109,5 +110,29 @@ describe("remote engine", () => {
     });
     expect(noKey.code).toBe(2);
     expect(noKey.stderr).toMatch(/apiKey|API key/);
+  });
+
+  it("--remote-retries: how many times a 5xx is tried again (default 2); 0 gives up at once; a bad count is a usage error", async () => {
+    const dir = await tempDir("remote-retries");
+    const tries = async (extra: string[]) => {
+      const before = remote.requests.length;
+      const run = await runCli(["-", "--engine", "remote", "--remote-url", url, "-o", path.join(dir, "z.png"), ...extra], {
+        cwd: dir,
+        stdin: photo,
+        env: { CUTOUT_API_KEY: "echo-retries" },
+      });
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.stderr).toMatch(/remote_error/);
+      return remote.requests.length - before;
+    };
+    expect(await tries(["--remote-retries", "0"])).toBe(1);
+    expect(await tries(["--remote-retries", "1"])).toBe(2);
+    expect(await tries([])).toBe(3);
+    const bad = await runCli(["car-1.jpg", "--engine", "remote", "--remote-retries=-1"], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--remote-retries expects a whole number, 0 or more, got '-1'");
+    const dash = await runCli(["car-1.jpg", "--remote-retries", "-1"], { cwd: dir });
+    expect(dash.code).toBe(2);
+    expect(dash.stderr).toContain("--remote-retries needs a value; for one that starts with a dash, write --remote-retries=-…");
   });
 });

@@ -194,7 +194,9 @@ describe("CLI", () => {
     ];
     for (const c of cases) {
       for (const json of [["--json"], []]) {
-        const result = await runCli(["a.jpg", "b.jpg", "-o", "out/", ...json, ...c.args], { cwd: dir, env: { CUTOUT_API_KEY: KEY } });
+        // Retries are the core API test's concern; here only what each failure prints.
+        const args = ["a.jpg", "b.jpg", "-o", "out/", "--remote-retries", "0", ...json, ...c.args];
+        const result = await runCli(args, { cwd: dir, env: { CUTOUT_API_KEY: KEY } });
         const shown = `${c.path} ${json.join(" ")}`;
         expect(result.code, `${shown}: ${result.stderr}`).toBe(c.code === "ok" ? 0 : 1);
         if (c.code !== "ok") expect(result.stderr, shown).toContain(c.code);

@@ -15,6 +15,7 @@ const CLI_FLAGS = {
   precision: { type: "string" },
   provider: { type: "string" },
   "remote-url": { type: "string" },
+  "remote-retries": { type: "string" },
   recursive: { type: "boolean", short: "r" },
   "skip-existing": { type: "boolean" },
   json: { type: "boolean" },
@@ -70,6 +71,8 @@ Engine:
                             minimal | cutout (a Cutout server: give --remote-url)
       --remote-url <url>    the provider's endpoint instead of its own; a bare origin
                             (http://host:7000) gets the provider's route
+      --remote-retries <n>  tries again after a 5xx answer, a network error, or a 429
+                            with a short Retry-After, backing off (default: 2; 0: none)
 
 Environment:
   CUTOUT_API_KEY            the remote API's key (never a flag, which process lists show)
@@ -134,6 +137,7 @@ export interface CliArgs {
   precision?: string;
   provider?: string;
   remoteUrl?: string;
+  remoteRetries?: number;
   recursive: boolean;
   skipExisting: boolean;
   json: boolean;
@@ -159,6 +163,7 @@ const SETTING_FLAGS: Readonly<Record<string, string>> = {
   maxPngPixels: "--max-png-pixels",
   provider: "--provider",
   url: "--remote-url",
+  retries: "--remote-retries",
 };
 
 /** An option's API name as the CLI user typed it (`bgColor` is `--bg-color`), for messages. */
@@ -199,6 +204,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     precision: text("precision"),
     provider: text("provider"),
     remoteUrl: text("remote-url"),
+    remoteRetries: integerFlag("--remote-retries", text("remote-retries"), { zero: true }),
     recursive: v.recursive === true,
     skipExisting: v["skip-existing"] === true,
     json: v.json === true,
@@ -219,6 +225,7 @@ function usageError(error: Error & { code?: string }): UsageError {
   }
   if (error.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && option) {
     const name = /--[\w-]+/.exec(option)?.[0] ?? option;
+    if (/ambiguous/.test(error.message)) return new UsageError(`${name} needs a value; for one that starts with a dash, write ${name}=-…`);
     return new UsageError(`${name} ${/argument missing/.test(error.message) ? "needs a value" : "takes no value"}`);
   }
   return new UsageError(error.message);
@@ -228,8 +235,10 @@ function parse(argv: string[]) {
   return parseArgs({ args: argv, allowPositionals: true, strict: true, options: { ...CLI_FLAGS, ...optionFlags() } });
 }
 
-function integerFlag(flag: string, value: string | undefined): number | undefined {
+function integerFlag(flag: string, value: string | undefined, { zero = false } = {}): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^[1-9]\d*$/.test(value)) throw new UsageError(`${flag} expects a positive whole number, got '${value}'`);
+  if (!(zero ? /^(0|[1-9]\d*)$/ : /^[1-9]\d*$/).test(value)) {
+    throw new UsageError(`${flag} expects ${zero ? "a whole number, 0 or more" : "a positive whole number"}, got '${value}'`);
+  }
   return Number(value);
 }

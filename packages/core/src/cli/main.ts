@@ -149,7 +149,12 @@ async function run(
 function remoteSettings(args: CliArgs): RemoteSettings | undefined {
   const apiKey = process.env.CUTOUT_API_KEY;
   if (!apiKey) return undefined;
-  return { apiKey, ...(args.provider ? { provider: args.provider } : {}), ...(args.remoteUrl ? { url: args.remoteUrl } : {}) };
+  return {
+    apiKey,
+    ...(args.provider ? { provider: args.provider } : {}),
+    ...(args.remoteUrl ? { url: args.remoteUrl } : {}),
+    ...(args.remoteRetries !== undefined ? { retries: args.remoteRetries } : {}),
+  };
 }
 
 function downloaded(received: number, total: number | undefined): string {

@@ -1,6 +1,6 @@
 /**
- * The platform .vsix files other than this machine's (linux-x64 is built and
- * installed in real VS Code by test/vscode/code-server.test.ts): each holds
+ * The platform .vsix files other than this machine's (linux-x64 is packed by
+ * `pnpm pack:all` and installed in real VS Code by test/vscode): each holds
  * its own platform's native modules and nothing of another's. sharp's
  * binaries for them come from the npm registry.
  */
@@ -9,7 +9,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { EXTENSION } from "./support/harness.js";
+import { ROOT } from "../support/cli.js";
+
+const EXTENSION = path.join(ROOT, "packages", "vscode-extension");
 
 const out = mkdtempSync(path.join(os.tmpdir(), "cutout-vsix-"));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
