@@ -92,6 +92,12 @@ describe("decodeImage", () => {
     }
   });
 
+  it("a JPEG claiming more than libjpeg's 65500 px a side is judged from Cutout's own header reader, not libvips' error text", async () => {
+    // libvips' error text lives in a buffer every thread shares, so it may carry another image's error.
+    const error = await decodeImage(await jpegClaiming(65_535, 65_535), LIMIT).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "image_too_large", message: expect.stringContaining("65535x65535") });
+  });
+
   it("honours a configured pixel limit", async () => {
     const png = await (await halves()).png().toBuffer();
     expect(await codeOf(decodeImage(png, 799))).toBe("image_too_large");

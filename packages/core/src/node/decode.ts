@@ -2,7 +2,7 @@ import sharp from "sharp";
 import { CutoutError } from "../errors.js";
 import type { DecodedImage, DecodedPhoto } from "../host.js";
 import type { PixelImage } from "../image.js";
-import { checkPixelLimit, framesWarning } from "../image-header.js";
+import { checkPixelLimit, framesWarning, readImageHeader } from "../image-header.js";
 
 export type { DecodedImage, DecodedPhoto };
 
@@ -64,6 +64,15 @@ interface Header {
   warnings: string[];
 }
 
+/** The size a JPEG, PNG, WebP, GIF or BMP header declares, if it can be read. */
+function declaredSize(bytes: Uint8Array): { width: number; height: number } | undefined {
+  try {
+    return readImageHeader(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Reads and checks the header: refuses SVG and anything over the pixel limit before a pixel is decoded. */
 async function readHeader(bytes: Uint8Array, maxPixels: number): Promise<Header> {
   if (bytes.length === 0) throw new CutoutError("invalid_image", "The input is empty (0 bytes)");
@@ -71,7 +80,10 @@ async function readHeader(bytes: Uint8Array, maxPixels: number): Promise<Header>
   try {
     meta = await sharp(bytes, { limitInputPixels: false, pages: 1 }).metadata();
   } catch (error) {
-    // libjpeg refuses a header claiming more than 65500 px a side before we can read it: a bomb all the same.
+    // libjpeg refuses a header claiming more than 65500 px a side before libvips gives its size: a bomb all the
+    // same. Our own header reader decides first, since libvips' error text comes from a buffer every thread shares.
+    const declared = declaredSize(bytes);
+    if (declared) checkPixelLimit(declared.width, declared.height, maxPixels);
     if (/Maximum supported image dimension/i.test(shortReason(error))) {
       throw new CutoutError("image_too_large", `The image claims more pixels than can be decoded (${shortReason(error)})`, {
         cause: error,
