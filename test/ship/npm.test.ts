@@ -11,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultCacheDir } from "../../models/src/index.js";
-import { decode, FIXTURES, ROOT, sharp } from "../support/cli.js";
+import { decode, FIXTURES, ROOT, referenceAlpha, sharp } from "../support/cli.js";
 import { run } from "../support/hosts.js";
 import { iouAtHalf } from "../support/mattes.js";
 import { artifacts } from "../support/release-artifacts.js";
@@ -37,14 +37,6 @@ beforeAll(() => {
 afterAll(() => {
   if (consumer) rmSync(consumer, { recursive: true, force: true });
 });
-
-async function referenceAlpha(name: string): Promise<Buffer> {
-  return sharp(path.join(FIXTURES, "reference", `${name}.isnet-general-use.png`))
-    .ensureAlpha()
-    .extractChannel(3)
-    .raw()
-    .toBuffer();
-}
 
 describe("npm install <@cutout/core tarball> in an empty folder", () => {
   it("installs what it declares, and nothing of the workspace: no workspace: ranges, no @cutout/models", () => {

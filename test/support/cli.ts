@@ -130,6 +130,15 @@ export async function decode(input: string | Buffer): Promise<Decoded> {
   };
 }
 
+/** The alpha of rembg's ISNet cutout of a fixture (test/fixtures/reference), one byte a pixel. */
+export function referenceAlpha(name: string): Promise<Buffer> {
+  return sharp(path.join(FIXTURES, "reference", `${name}.isnet-general-use.png`))
+    .ensureAlpha()
+    .extractChannel(3)
+    .raw()
+    .toBuffer();
+}
+
 /** One line of `--json` output: a result's metadata, or a failure's error. */
 export interface JsonLine {
   input: string;

@@ -9,12 +9,17 @@ export function tooManyBytes(name: string, maxBytes: number): CutoutError {
  * A stream's bytes, refused as soon as they pass maxBytes: leaving the loop
  * early ends the stream (a Node Readable is destroyed, a web stream cancelled).
  */
-export async function collectBytes(chunks: AsyncIterable<Uint8Array>, maxBytes: number, name: string): Promise<Uint8Array> {
+export async function collectBytes(
+  chunks: AsyncIterable<Uint8Array>,
+  maxBytes: number,
+  name: string,
+  tooLarge: () => Error = () => tooManyBytes(name, maxBytes),
+): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   let total = 0;
   for await (const chunk of chunks) {
     total += chunk.length;
-    if (total > maxBytes) throw tooManyBytes(name, maxBytes);
+    if (total > maxBytes) throw tooLarge();
     parts.push(chunk);
   }
   const out = new Uint8Array(total);

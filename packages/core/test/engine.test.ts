@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { referenceAlpha } from "../../../test/support/cli.js";
 import { iouAtHalf } from "../../../test/support/mattes.js";
 import { recordingRuntime } from "../../../test/support/recording-runtime.js";
 import type { CutoutError } from "../src/errors.js";
@@ -19,14 +20,6 @@ import { Scratch } from "../src/scratch.js";
 
 const FIXTURES = join(import.meta.dirname, "../../../test/fixtures");
 const fixture = (name: string) => join(FIXTURES, name);
-
-async function referenceAlpha(name: string): Promise<Buffer> {
-  return sharp(fixture(`reference/${name}.isnet-general-use.png`))
-    .ensureAlpha()
-    .extractChannel(3)
-    .raw()
-    .toBuffer();
-}
 
 describe("Remover on real photos", () => {
   const { runtime, created } = recordingRuntime();

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as ort from "onnxruntime-node";
-import sharp from "sharp";
 import { describe, expect, it } from "vitest";
+import { referenceAlpha } from "../../../test/support/cli.js";
 import { iouAtHalf } from "../../../test/support/mattes.js";
 import { CutoutError } from "../src/errors.js";
 import { loadModelBytes } from "../src/node/load-model.js";
@@ -41,11 +41,7 @@ describe("quality presets", () => {
     ["balanced", "car-1"],
     ["balanced", "anime-girl-1"],
   ] as const)("%s runs the resized int8 model end to end (%s agrees with rembg's ISNet cutout)", async (quality, name) => {
-    const reference = await sharp(join(FIXTURES, `reference/${name}.isnet-general-use.png`))
-      .ensureAlpha()
-      .extractChannel(3)
-      .raw()
-      .toBuffer();
+    const reference = await referenceAlpha(name);
     const remover = new Remover({ quality, threads: 2 });
     const result = await remover.remove(readFileSync(join(FIXTURES, `${name}.jpg`)));
     await remover.close();

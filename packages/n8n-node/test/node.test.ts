@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Remover } from "@cutout/core";
 import { OPTION_FIELDS, REMOTE_PROVIDERS } from "@cutout/core/pure";
-import type { IBinaryData, IDataObject, INodeExecutionData, INodeProperties } from "n8n-workflow";
+import type { IAuthenticateGeneric, IBinaryData, ICredentialType, IDataObject, INodeExecutionData, INodeProperties } from "n8n-workflow";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { listModels } from "../../../models/src/index.js";
 import { decode, FIXTURES } from "../../../test/support/cli";
@@ -109,6 +109,17 @@ describe("description", () => {
     }
     const withEndpoint = Object.values(REMOTE_PROVIDERS).filter((provider) => provider.url || provider.id === "cutout");
     expect(Object.keys(PROVIDER_CREDENTIALS).sort()).toEqual(withEndpoint.map((provider) => provider.id).sort());
+  });
+
+  it("each credential sends its key in the header core sends it in for that provider", async () => {
+    for (const [provider, name] of Object.entries(PROVIDER_CREDENTIALS)) {
+      const file = name.charAt(0).toUpperCase() + name.slice(1);
+      const module = (await import(`../src/credentials/${file}.credentials.ts`)) as Record<string, new () => ICredentialType>;
+      const credential = new (module[file] as new () => ICredentialType)();
+      expect(credential.name).toBe(name);
+      const headers = (credential.authenticate as IAuthenticateGeneric).properties.headers;
+      expect(headers, name).toEqual({ [REMOTE_PROVIDERS[provider]?.keyHeader as string]: "={{$credentials.apiKey}}" });
+    }
   });
 
   it("follows n8n's community-node conventions", () => {

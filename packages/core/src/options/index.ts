@@ -3,6 +3,8 @@
  * fill it from each API's form fields, and the JS API's CutoutOptions. Pure:
  * no Node built-ins, so it also runs in a browser.
  */
+
+export { parseImageUrl } from "./backgrounds.js";
 export type * from "./canonical.js";
 export { copyOptions, DEFAULT_OPTIONS } from "./defaults.js";
 export { checkFapihubEndpoint, FAPIHUB_ENDPOINTS, parseFapihub } from "./dialects/fapihub.js";

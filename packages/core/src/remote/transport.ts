@@ -1,4 +1,5 @@
 import { CutoutError, invalidOption } from "../errors.js";
+import { collectBytes, streamChunks } from "../input-bytes.js";
 import { timeoutMilliseconds } from "../options.js";
 import { remoteFailure, retryAfterMs, scrub } from "./failure.js";
 import type { Target } from "./protocols.js";
@@ -81,26 +82,7 @@ export async function readCapped(response: Response, maxBytes: number, where: st
     throw tooLarge();
   }
   if (!response.body) return new Uint8Array(0);
-  const reader = response.body.getReader();
-  const parts: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.length;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge();
-    }
-    parts.push(value);
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return collectBytes(streamChunks(response.body), maxBytes, where, tooLarge);
 }
 
 /** "remove.bg, https://api.remove.bg/v1.0/removebg": origin and path only, since query strings can carry tokens. */

@@ -1,4 +1,5 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from "n8n-workflow";
+import { API_KEY_PROPERTY, CREDENTIAL_DOCS, CREDENTIAL_ICON, keyInHeader } from "./api-key";
 
 /** BgCut's key (a remove.bg-compatible API), sent in X-Api-Key; tested against its account endpoint. */
 export class BgCutApi implements ICredentialType {
@@ -6,25 +7,13 @@ export class BgCutApi implements ICredentialType {
 
   displayName = "BgCut API";
 
-  icon = "file:../nodes/Cutout/cutout.svg" as const;
+  icon = CREDENTIAL_ICON;
 
-  documentationUrl = "https://www.npmjs.com/package/n8n-nodes-cutout#credentials";
+  documentationUrl = CREDENTIAL_DOCS;
 
-  properties: INodeProperties[] = [
-    {
-      displayName: "API Key",
-      name: "apiKey",
-      type: "string",
-      typeOptions: { password: true },
-      required: true,
-      default: "",
-    },
-  ];
+  properties: INodeProperties[] = [API_KEY_PROPERTY];
 
-  authenticate: IAuthenticateGeneric = {
-    type: "generic",
-    properties: { headers: { "X-Api-Key": "={{$credentials.apiKey}}" } },
-  };
+  authenticate: IAuthenticateGeneric = keyInHeader("X-Api-Key");
 
   test: ICredentialTestRequest = {
     request: { baseURL: "https://api.rembg.click/v1.0", url: "/account" },

@@ -1,4 +1,5 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from "n8n-workflow";
+import { API_KEY_PROPERTY, CREDENTIAL_DOCS, CREDENTIAL_ICON, keyInHeader } from "./api-key";
 
 /** A Cutout server (`cutout serve`): its base URL and one of its keys, sent in X-Api-Key; tested against its account endpoint. */
 export class CutoutServerApi implements ICredentialType {
@@ -6,9 +7,9 @@ export class CutoutServerApi implements ICredentialType {
 
   displayName = "Cutout Server API";
 
-  icon = "file:../nodes/Cutout/cutout.svg" as const;
+  icon = CREDENTIAL_ICON;
 
-  documentationUrl = "https://www.npmjs.com/package/n8n-nodes-cutout#credentials";
+  documentationUrl = CREDENTIAL_DOCS;
 
   properties: INodeProperties[] = [
     {
@@ -20,20 +21,10 @@ export class CutoutServerApi implements ICredentialType {
       placeholder: "http://cutout.internal:7000",
       description: "The server's origin; the node adds the remove.bg route (/v1.0/removebg) itself",
     },
-    {
-      displayName: "API Key",
-      name: "apiKey",
-      type: "string",
-      typeOptions: { password: true },
-      required: true,
-      default: "",
-    },
+    API_KEY_PROPERTY,
   ];
 
-  authenticate: IAuthenticateGeneric = {
-    type: "generic",
-    properties: { headers: { "X-Api-Key": "={{$credentials.apiKey}}" } },
-  };
+  authenticate: IAuthenticateGeneric = keyInHeader("X-Api-Key");
 
   test: ICredentialTestRequest = {
     request: { baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}', url: "/v1.0/account" },

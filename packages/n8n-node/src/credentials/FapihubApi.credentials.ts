@@ -1,4 +1,5 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from "n8n-workflow";
+import { API_KEY_PROPERTY, CREDENTIAL_DOCS, CREDENTIAL_ICON, keyInHeader } from "./api-key";
 
 /** fapihub's key, sent in ApiKey. fapihub has no account endpoint: the test posts no image, which a valid key answers with 400 (no credits charged) and a bad one with 401. */
 export class FapihubApi implements ICredentialType {
@@ -6,25 +7,13 @@ export class FapihubApi implements ICredentialType {
 
   displayName = "Fapihub RemoveBG API";
 
-  icon = "file:../nodes/Cutout/cutout.svg" as const;
+  icon = CREDENTIAL_ICON;
 
-  documentationUrl = "https://www.npmjs.com/package/n8n-nodes-cutout#credentials";
+  documentationUrl = CREDENTIAL_DOCS;
 
-  properties: INodeProperties[] = [
-    {
-      displayName: "API Key",
-      name: "apiKey",
-      type: "string",
-      typeOptions: { password: true },
-      required: true,
-      default: "",
-    },
-  ];
+  properties: INodeProperties[] = [API_KEY_PROPERTY];
 
-  authenticate: IAuthenticateGeneric = {
-    type: "generic",
-    properties: { headers: { ApiKey: "={{$credentials.apiKey}}" } },
-  };
+  authenticate: IAuthenticateGeneric = keyInHeader("ApiKey");
 
   test: ICredentialTestRequest = {
     request: { baseURL: "https://fapihub.com/v2", url: "/rembg/", method: "POST", ignoreHttpStatusErrors: true },

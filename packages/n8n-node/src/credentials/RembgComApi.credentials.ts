@@ -1,4 +1,5 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from "n8n-workflow";
+import { API_KEY_PROPERTY, CREDENTIAL_DOCS, CREDENTIAL_ICON, keyInHeader } from "./api-key";
 
 /** rembg.com's key, sent in x-api-key; tested against its membership-usage endpoint. */
 export class RembgComApi implements ICredentialType {
@@ -6,25 +7,13 @@ export class RembgComApi implements ICredentialType {
 
   displayName = "rembg.com API";
 
-  icon = "file:../nodes/Cutout/cutout.svg" as const;
+  icon = CREDENTIAL_ICON;
 
-  documentationUrl = "https://www.npmjs.com/package/n8n-nodes-cutout#credentials";
+  documentationUrl = CREDENTIAL_DOCS;
 
-  properties: INodeProperties[] = [
-    {
-      displayName: "API Key",
-      name: "apiKey",
-      type: "string",
-      typeOptions: { password: true },
-      required: true,
-      default: "",
-    },
-  ];
+  properties: INodeProperties[] = [API_KEY_PROPERTY];
 
-  authenticate: IAuthenticateGeneric = {
-    type: "generic",
-    properties: { headers: { "x-api-key": "={{$credentials.apiKey}}" } },
-  };
+  authenticate: IAuthenticateGeneric = keyInHeader("x-api-key");
 
   test: ICredentialTestRequest = {
     request: { baseURL: "https://www.rembg.com/api", url: "/membership-usage" },

@@ -3,7 +3,7 @@
  * the result back as a binary field and its metadata in the item's JSON.
  */
 import type { CutoutResult, EngineChoice, RemoveOptions } from "@cutout/core";
-import { CutoutError, fetchRemoteAccount, outputSuffix, type RemoteSettings } from "@cutout/core/pure";
+import { CutoutError, fetchRemoteAccount, outputSuffix, parseImageUrl, type RemoteSettings } from "@cutout/core/pure";
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } from "n8n-workflow";
 import { type EngineSetting, withRemover } from "./engine";
 import type { Operation } from "./properties";
@@ -60,10 +60,8 @@ async function imageOptions(context: IExecuteFunctions, itemIndex: number, opera
   };
   const { bgImageField, ...rest } = options;
   const imageOptions: RemoveOptions = rest as RemoveOptions;
-  if (typeof rest.bgImage === "string" && !/^https?:\/\//i.test(rest.bgImage)) {
-    // A file path would read the n8n machine's files, past n8n's own file-access settings.
-    throw new CutoutError("validation_error", `Expected an http(s) URL for bgImage but received '${rest.bgImage}'`, { field: "bgImage" });
-  }
+  // A URL only: a file path would read the n8n machine's files, past n8n's own file-access settings.
+  if (typeof rest.bgImage === "string") imageOptions.bgImage = parseImageUrl(rest.bgImage, "bgImage");
   if (typeof bgImageField === "string") {
     if (rest.bgImage !== undefined) {
       throw new CutoutError("validation_error", "Give Background Image URL or Background Image Field, not both", { field: "bgImageField" });
